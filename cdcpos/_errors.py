@@ -1,0 +1,98 @@
+"""The one exception type of cdcpos, and how its messages are put together."""
+
+from __future__ import annotations
+
+__all__ = ["InvalidPosition"]
+
+_QUOTE_LIMIT = 120
+
+
+def quote(text: str) -> str:
+    """``repr`` of the input, cut to a readable length."""
+    if len(text) > _QUOTE_LIMIT:
+        return repr(text[: _QUOTE_LIMIT - 20]) + f"... ({len(text)} characters)"
+    return repr(text)
+
+
+class InvalidPosition(ValueError):
+    """A string that is not a valid position for the field it was given as.
+
+    A ``ValueError`` subclass, so ``except ValueError`` keeps working.  Attributes:
+
+    * ``field``: what was being parsed (``'CdcStartPosition'``, ``'CdcStopPosition'``, ...);
+    * ``text``: the input, as given (``None`` when it was not a ``str``);
+    * ``column``: 1-based column of the first problem, or ``None`` when the problem is the
+      value as a whole (a day that does not exist, a number out of range);
+    * ``expected``: what would have been valid at that column, in words;
+    * ``hint``: a suggestion when the input matches a known mistake, else ``None``;
+    * ``reason``: the short statement of what is wrong;
+    * ``index``: the item's index when it came from ``parse_many``/``iter_parse``.
+
+    >>> import cdcpos
+    >>> try:
+    ...     cdcpos.parse_start_position("4AF/B00000DZ")
+    ... except cdcpos.InvalidPosition as e:
+    ...     print(e.column, e.expected)
+    12 a hex digit or end of input
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        field: str,
+        text: str | None,
+        column: int | None = None,
+        expected: str | None = None,
+        hint: str | None = None,
+        index: int | None = None,
+    ) -> None:
+        self.reason = reason
+        self.index = index
+        self.field = field
+        self.text = text
+        self.column = column
+        self.expected = expected
+        self.hint = hint
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        shown = quote(self.text) if self.text is not None else "value"
+        message = f"Invalid {self.field} {shown}"
+        if self.index is not None:
+            message += f" (item {self.index})"
+        message += f": {self.reason}"
+        if self.column is not None:
+            message += f" at column {self.column}"
+        if self.expected:
+            message += f" (expected {self.expected})"
+        if self.hint:
+            message += f". Hint: {self.hint}"
+        return message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only arguments need help to survive pickling (multiprocessing pools).
+        return (
+            _rebuild,
+            (self.reason, self.field, self.text, self.column, self.expected, self.hint, self.index),
+        )
+
+    def with_index(self, index: int) -> InvalidPosition:
+        """The same error, saying which item of a bulk parse it is."""
+        return _rebuild(
+            self.reason, self.field, self.text, self.column, self.expected, self.hint, index
+        )
+
+
+def _rebuild(
+    reason: str,
+    field: str,
+    text: str | None,
+    column: int | None,
+    expected: str | None,
+    hint: str | None,
+    index: int | None = None,
+) -> InvalidPosition:
+    return InvalidPosition(
+        reason, field=field, text=text, column=column, expected=expected, hint=hint, index=index
+    )

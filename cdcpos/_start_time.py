@@ -1,0 +1,134 @@
+"""``CdcStartTime``: a timestamp, sent to DMS as epoch seconds [doc].
+
+The tools accept a ``datetime`` (naive means UTC, as botocore reads it), epoch seconds
+(int, float, ``Decimal`` or a decimal string), ISO 8601 with ``Z`` or an offset, or a
+bare date [doc: AWS CLI timestamp type, botocore ``parse_to_aware_datetime``].
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Union
+
+from cdcpos._engines import family_of_engine
+from cdcpos._errors import InvalidPosition
+
+__all__ = ["parse_start_time", "to_epoch_seconds"]
+
+FIELD = "CdcStartTime"
+StartTimeInput = Union[datetime, date, int, float, Decimal, str]
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# The last second that datetime can hold, as epoch seconds (9999-12-31T23:59:59).
+_MAX_SECONDS = 253402300799
+_EPOCH_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_NO_START_TIME = {
+    "postgres": "PostgreSQL sources do not support a custom CDC start time (DMS user guide)",
+    "docdb": "DocumentDB sources do not support a timestamp start (DMS user guide)",
+}
+
+
+def _from_epoch(seconds: Decimal, shown: str) -> datetime:
+    if abs(seconds) > _MAX_SECONDS:
+        as_ms = seconds / 1000
+        if abs(as_ms) <= _MAX_SECONDS:
+            read_as_ms = _EPOCH + timedelta(seconds=float(as_ms))
+            raise InvalidPosition(
+                "epoch seconds beyond the year 9999",
+                field=FIELD,
+                text=shown,
+                hint=(
+                    "this looks like epoch milliseconds: as seconds it is past 9999-12-31, "
+                    f"as milliseconds it is {read_as_ms.isoformat()}; CdcStartTime takes "
+                    f"seconds, so pass {as_ms.normalize():f}"
+                ),
+            )
+        raise InvalidPosition("epoch seconds out of range", field=FIELD, text=shown)
+    return _EPOCH + timedelta(seconds=float(seconds)) if seconds % 1 else _EPOCH + timedelta(
+        seconds=int(seconds)
+    )
+
+
+def parse_start_time(value: StartTimeInput, *, engine: str | None = None) -> datetime:
+    """Read a ``CdcStartTime`` into an aware UTC ``datetime``.
+
+    >>> import cdcpos
+    >>> cdcpos.parse_start_time(1641556979)
+    datetime.datetime(2022, 1, 7, 12, 2, 59, tzinfo=datetime.timezone.utc)
+    >>> cdcpos.parse_start_time("2018-03-08T12:12:12+01:00")
+    datetime.datetime(2018, 3, 8, 11, 12, 12, tzinfo=datetime.timezone.utc)
+    >>> cdcpos.parse_start_time(1641556979000)
+    Traceback (most recent call last):
+    ...
+    cdcpos._errors.InvalidPosition: Invalid CdcStartTime '1641556979000': epoch seconds beyond the year 9999. Hint: this looks like epoch milliseconds: as seconds it is past 9999-12-31, as milliseconds it is 2022-01-07T12:02:59+00:00; CdcStartTime takes seconds, so pass 1641556979
+    """
+    if engine is not None:
+        family = family_of_engine(engine, field=FIELD, text=None)
+        if family in _NO_START_TIME:
+            raise InvalidPosition(
+                f"engine {engine!r} cannot start from a time",
+                field=FIELD,
+                text=None if not isinstance(value, str) else value,
+                hint=_NO_START_TIME[family] + "; use CdcStartPosition with a checkpoint or LSN",
+            )
+    if isinstance(value, bool):
+        raise TypeError("CdcStartTime must be a datetime, a number or a str, not bool")
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    if isinstance(value, (int, Decimal)):
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise InvalidPosition("not a finite number", field=FIELD, text=str(value))
+        return _from_epoch(Decimal(value), str(value))
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise InvalidPosition("not a finite number", field=FIELD, text=repr(value))
+        return _from_epoch(Decimal(repr(value)), repr(value))
+    if not isinstance(value, str):
+        raise TypeError(
+            f"CdcStartTime must be a datetime, a number or a str, not {type(value).__name__}"
+        )
+    return _parse_text(value)
+
+
+def _parse_text(text: str) -> datetime:
+    if len(text) > 64:
+        raise InvalidPosition("too long for a timestamp", field=FIELD, text=text)
+    if not text.isascii() or text != text.strip() or not text:
+        hint = None
+        if text != text.strip():
+            hint = "remove the whitespace around the value"
+        elif not text.isascii():
+            hint = "only ASCII characters occur in a timestamp (digits 0-9, '-', ':', 'T', 'Z')"
+        raise InvalidPosition(
+            "expected epoch seconds or an ISO 8601 timestamp", field=FIELD, text=text, hint=hint
+        )
+    if _EPOCH_TEXT.fullmatch(text):
+        try:
+            return _from_epoch(Decimal(text), text)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+            raise InvalidPosition("not a number", field=FIELD, text=text) from None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidPosition(
+            "expected epoch seconds or an ISO 8601 timestamp",
+            field=FIELD,
+            text=text,
+            hint="e.g. 2018-03-08T12:12:12Z, 2018-03-08T12:12:12+01:00, 2018-03-08 or 1520511132",
+        ) from None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def to_epoch_seconds(value: datetime) -> int | float:
+    """Epoch seconds of an aware or naive-UTC ``datetime`` (what goes on the wire)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    seconds = (value - _EPOCH).total_seconds()
+    return int(seconds) if seconds == int(seconds) else seconds
