@@ -366,7 +366,7 @@ class PostgresLsn(_IntegerPosition):
     >>> import cdcpos
     >>> lsn = cdcpos.PostgresLsn("000004af/b00000d0")
     >>> str(lsn), lsn.to_dms(), int(lsn)
-    ('4AF/B00000D0', '000004AF/B00000D0', 5148960718032)
+    ('4AF/B00000D0', '000004AF/B00000D0', 5152618578128)
     >>> lsn == cdcpos.PostgresLsn("4AF/B00000D0")
     True
     >>> str(lsn + 16), lsn - cdcpos.PostgresLsn("4AF/B0000000")
@@ -679,9 +679,9 @@ class OracleStreamPosition(Position):
     >>> import cdcpos
     >>> p = cdcpos.OracleStreamPosition("00000007.c99042d0.00000001.000c.01.0000:401032.58563.16")
     >>> p.groups
-    (7, 3372237520, 1, 12, 1, 0, 401032, 58563, 16)
+    (7, 3381674704, 1, 12, 1, 0, 401032, 58563, 16)
     >>> int(p.inferred_scn)
-    33443807952
+    33446445776
     """
 
     __slots__ = ("_key",)

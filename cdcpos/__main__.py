@@ -1,0 +1,7 @@
+"""``python -m cdcpos``: the same as the ``cdcpos`` command."""
+
+import sys
+
+from cdcpos.cli import main
+
+sys.exit(main())
