@@ -74,16 +74,16 @@ def describe_expected(allowed: set[str], at_end: bool) -> str:
             + (" other than " + " or ".join(repr(c) for c in missing) if missing else "")
         )
         rest = set()
-    if _LETTERS | _DIGITS <= rest:
+    if rest >= _LETTERS | _DIGITS:
         parts.append("a letter or digit")
         rest -= _LETTERS | _DIGITS
-    elif _HEX <= rest:
+    elif rest >= _HEX:
         parts.append("a hex digit")
         rest -= _HEX
-    elif _DIGITS <= rest:
+    elif rest >= _DIGITS:
         parts.append("a digit")
         rest -= _DIGITS
-    if _LETTERS <= rest:
+    if rest >= _LETTERS:
         parts.append("a letter")
         rest -= _LETTERS
     parts.extend(repr(c) for c in sorted(rest))
@@ -207,11 +207,6 @@ def known_mistake_hint(entry: str, text: str) -> str | None:
         if _DATE_LIKE.fullmatch(text):
             return "a stop position names its clock: 'server_time:<date>' or 'commit_time:<date>'"
         return "a stop position is 'server_time:YYYY-MM-DDTHH:MM:SS' or 'commit_time:YYYY-MM-DDTHH:MM:SS'"
-    if _GTID.fullmatch(text):
-        return (
-            "this looks like a MySQL/MariaDB GTID (set); DMS takes a binlog position "
-            "(file:offset, e.g. mysql-bin-changelog.000024:373) as CdcStartPosition"
-        )
     date = _DATE_LIKE.fullmatch(text)
     if date:
         problems = []
@@ -224,6 +219,11 @@ def known_mistake_hint(entry: str, text: str) -> str | None:
         if date.group(6):
             problems.append("no time zone (the value is UTC)")
         return "DMS takes a date as YYYY-MM-DDTHH:MM:SS in UTC: " + ", ".join(problems)
+    if _GTID.fullmatch(text):
+        return (
+            "this looks like a MySQL/MariaDB GTID (set); DMS takes a binlog position "
+            "(file:offset, e.g. mysql-bin-changelog.000024:373) as CdcStartPosition"
+        )
     if _PG_LONG_HALF.fullmatch(text):
         return "each half of a PostgreSQL LSN has 1 to 8 hex digits (e.g. 16/B374D848)"
     if entry != "db2_start_from_context" and _DB2_LRI.fullmatch(text):

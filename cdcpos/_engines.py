@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from cdcpos._errors import InvalidPosition
 
-__all__ = ["ENGINE_FAMILIES", "SOURCE_ENGINES", "family_of_engine", "describe_kind"]
+__all__ = ["ENGINE_FAMILIES", "SOURCE_ENGINES", "describe_kind", "family_of_engine"]
 
 # family -> engine names.  A family is the set of engines that write one position form.
 ENGINE_FAMILIES: dict[str, tuple[str, ...]] = {
@@ -76,7 +76,7 @@ def describe_kind(kind: str) -> str:
 def family_of_engine(engine: str, *, field: str, text: str | None) -> str:
     """The family of a DMS ``EngineName``; an unknown name is an ``InvalidPosition``."""
     name = engine.strip().lower() if isinstance(engine, str) else engine
-    family = _FAMILY_OF.get(name)  # type: ignore[arg-type]
+    family = _FAMILY_OF.get(name)
     if family is not None:
         return family
     known = ", ".join(SOURCE_ENGINES)

@@ -37,11 +37,11 @@ from cdcpos._values import (
 
 __all__ = [
     "MAX_LENGTH",
+    "iter_parse",
     "parse",
     "parse_checkpoint",
     "parse_db2_start_from_context",
     "parse_many",
-    "iter_parse",
     "parse_start_position",
     "parse_stop_position",
 ]
@@ -70,9 +70,7 @@ _BUILD: dict[str, Callable[[str], Position]] = {
 
 # Entry points: the grammar's start symbols, plus "any" (a start or a stop position).
 _ENTRY_PATTERNS = dict(_fastpath.ENTRY_PATTERNS)
-_ENTRY_PATTERNS["any"] = (
-    _ENTRY_PATTERNS["start_position"] + "|" + _ENTRY_PATTERNS["stop_position"]
-)
+_ENTRY_PATTERNS["any"] = _ENTRY_PATTERNS["start_position"] + "|" + _ENTRY_PATTERNS["stop_position"]
 _FIELDS = {
     "start_position": "CdcStartPosition",
     "stop_position": "CdcStopPosition",
@@ -120,7 +118,11 @@ def checkpoint_tokens(text: str) -> list[tuple[str, str]]:
     match = _checkpoint_rule[0](text)
     assert match is not None, "only called on text the entry expression accepted"
     names = _fastpath.RULE_GROUP_TERMINALS["checkpoint"]
-    return [(name, token) for name, token in zip(names, match.groups()) if token is not None]
+    return [
+        (name, token)
+        for name, token in zip(names, match.groups(), strict=True)
+        if token is not None
+    ]
 
 
 # ====================================================================== one string
@@ -219,7 +221,9 @@ def check_engine(value: Position, engine: str, *, field: str, text: str) -> None
     )
 
 
-def parse_start_position(text: str, *, engine: str | None = None, lenient: bool = False) -> Position:
+def parse_start_position(
+    text: str, *, engine: str | None = None, lenient: bool = False
+) -> Position:
     """Parse a ``CdcStartPosition``: a date, a checkpoint, or a native position.
 
     ``engine`` (a DMS ``EngineName``) rejects positions that engine cannot have written;
@@ -294,7 +298,7 @@ _KIND_ENTRY = {
     "db2_lri": "db2_start_from_context",
 }
 # Kinds (or spellings) that occur only inside checkpoints: their checkpoint terminal.
-_CHECKPOINT_ONLY = {
+_CHECKPOINT_ONLY: dict[str, tuple[str, Any]] = {
     "mysql_stream": ("CHECKPOINT_MYSQL_STREAM", MySqlStreamPosition),
     "oracle_stream": ("CHECKPOINT_ORACLE_STREAM", OracleStreamPosition),
     "opaque": ("OPAQUE_POSITION", OpaquePosition),
@@ -467,7 +471,9 @@ def iter_parse(
 def _parse_chunk(
     chunk: list[str], start: int, kind: str | None, engine: str | None, errors: str, lenient: bool
 ) -> Iterator[Position | InvalidPosition]:
-    values, problems = parse_many(chunk, kind=kind, engine=engine, errors="collect", lenient=lenient)
+    values, problems = parse_many(
+        chunk, kind=kind, engine=engine, errors="collect", lenient=lenient
+    )
     if not problems:
         yield from values
         return

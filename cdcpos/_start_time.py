@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Union
 
 from cdcpos._engines import family_of_engine
 from cdcpos._errors import InvalidPosition
@@ -18,7 +17,7 @@ from cdcpos._errors import InvalidPosition
 __all__ = ["parse_start_time", "to_epoch_seconds"]
 
 FIELD = "CdcStartTime"
-StartTimeInput = Union[datetime, date, int, float, Decimal, str]
+StartTimeInput = datetime | date | int | float | Decimal | str
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # The last second that datetime can hold, as epoch seconds (9999-12-31T23:59:59).
 _MAX_SECONDS = 253402300799
@@ -45,8 +44,10 @@ def _from_epoch(seconds: Decimal, shown: str) -> datetime:
                 ),
             )
         raise InvalidPosition("epoch seconds out of range", field=FIELD, text=shown)
-    return _EPOCH + timedelta(seconds=float(seconds)) if seconds % 1 else _EPOCH + timedelta(
-        seconds=int(seconds)
+    return (
+        _EPOCH + timedelta(seconds=float(seconds))
+        if seconds % 1
+        else _EPOCH + timedelta(seconds=int(seconds))
     )
 
 

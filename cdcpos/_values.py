@@ -15,6 +15,7 @@ calendar day, an SCN below 2**64).
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from collections.abc import Callable
 from typing import Any, ClassVar, NoReturn
 
 __all__ = [
@@ -83,12 +84,12 @@ class Position:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return bool(self._key == other._key)  # type: ignore[attr-defined]
+        return bool(self._key == other._key)
 
     def __ne__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return bool(self._key != other._key)  # type: ignore[attr-defined]
+        return bool(self._key != other._key)
 
     def __hash__(self) -> int:
         return hash((self._domain, self._key))
@@ -167,6 +168,11 @@ def _incomparable(a: Position, b: object) -> TypeError:
 _new = object.__new__
 
 
+def _slot_setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    setter: Callable[[Any, Any], None] = vars(cls)[name].__set__
+    return setter
+
+
 def _parse_as(cls: type[Position], text: object) -> Position:
     from cdcpos._parse import parse_kind
 
@@ -228,7 +234,7 @@ class _Instant(Position):
         return self._prefix + self._key.isoformat()
 
 
-_set_instant = _Instant._key.__set__  # type: ignore[attr-defined]
+_set_instant = _slot_setter(_Instant, "_key")
 
 
 class DatePosition(_Instant):
@@ -348,7 +354,7 @@ class _IntegerPosition(Position):
         return self._key
 
 
-_set_int = _IntegerPosition._key.__set__  # type: ignore[attr-defined]
+_set_int = _slot_setter(_IntegerPosition, "_key")
 
 
 def _check_range(cls: type[_IntegerPosition], value: int) -> int:
@@ -487,7 +493,9 @@ class SqlServerLsn(_IntegerPosition):
         return self._key & _MAX_U16
 
     def __str__(self) -> str:
-        return f"{self._key >> 48:08x}:{(self._key >> 16) & _MAX_U32:08x}:{self._key & _MAX_U16:04x}"
+        return (
+            f"{self._key >> 48:08x}:{(self._key >> 16) & _MAX_U32:08x}:{self._key & _MAX_U16:04x}"
+        )
 
     def to_binary(self) -> str:
         """``binary(10)`` as ``sys.fn_cdc_get_max_lsn()`` prints it: ``0x`` + 20 hex digits."""
@@ -552,7 +560,7 @@ class MySqlBinlogPosition(Position):
     True
     """
 
-    __slots__ = ("_key", "_domain")
+    __slots__ = ("_domain", "_key")
     kind = "mysql_binlog"
     _key: tuple[int, int, str]
 
@@ -596,8 +604,8 @@ class MySqlBinlogPosition(Position):
         return f"{self._key[2]}:{self._key[1]}"
 
 
-_set_binlog_key = MySqlBinlogPosition._key.__set__  # type: ignore[attr-defined]
-_set_binlog_domain = MySqlBinlogPosition._domain.__set__  # type: ignore[attr-defined]
+_set_binlog_key = _slot_setter(MySqlBinlogPosition, "_key")
+_set_binlog_domain = _slot_setter(MySqlBinlogPosition, "_domain")
 
 
 class MySqlStreamPosition(Position):
@@ -621,7 +629,7 @@ class MySqlStreamPosition(Position):
     ('mysql_stream', 677883278264080, 1975, (-1, 2002))
     """
 
-    __slots__ = ("_key", "_domain")
+    __slots__ = ("_domain", "_key")
     kind = "mysql_stream"
 
     def __init__(self, text: str) -> None:
@@ -642,13 +650,13 @@ class MySqlStreamPosition(Position):
     @property
     def binlog_position(self) -> MySqlBinlogPosition:
         """Fields 1-2: binlog file and offset."""
-        sequence, offset, file = self._key[0]
+        _, offset, file = self._key[0]
         return MySqlBinlogPosition._of(file, offset)
 
     @property
     def second_binlog_position(self) -> MySqlBinlogPosition:
         """Fields 6-7: a second binlog position (seemingly the transaction's begin)."""
-        sequence, offset, file = self._key[4]
+        _, offset, file = self._key[4]
         return MySqlBinlogPosition._of(file, offset)
 
     @property
@@ -792,7 +800,7 @@ class Checkpoint(Position):
     'checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0'
     """
 
-    __slots__ = ("_text", "_decoded")
+    __slots__ = ("_decoded", "_text")
     kind = "checkpoint"
     _text: str
     _decoded: tuple[int, tuple[int, ...], Position, Position | None] | None
@@ -853,7 +861,7 @@ class Checkpoint(Position):
         return "checkpoint:" + self._fields()[2]._domain
 
     @property
-    def _key(self) -> tuple[Any, ...]:  # type: ignore[override]
+    def _key(self) -> tuple[Any, ...]:
         version, counters, position, second = self._fields()
         second_key = () if second is None else second._sort_key()
         return (position._key, version, counters, second_key, self._text)
@@ -894,8 +902,8 @@ class Checkpoint(Position):
         return self._text
 
 
-_set_text = Checkpoint._text.__set__  # type: ignore[attr-defined]
-_set_decoded = Checkpoint._decoded.__set__  # type: ignore[attr-defined]
+_set_text = _slot_setter(Checkpoint, "_text")
+_set_decoded = _slot_setter(Checkpoint, "_decoded")
 
 
 def _decode_tokens(
