@@ -53,8 +53,17 @@ class _Deriver:
         self.priority = {t.name: t.priority for t in parser.terminals}
 
     def _alternatives(self, name: str) -> list[Any]:
+        # Priority first (the lexer's order).  Alternatives of equal priority are disjoint
+        # (the differential tests check it), so their order only affects speed: those
+        # whose first terminal has a short bounded width fail fastest, so they go first.
         rules = self.rules[name]
-        return sorted(rules, key=lambda r: -max(self._first_priority(r), 0))
+        return sorted(rules, key=lambda r: (-max(self._first_priority(r), 0), self._first_width(r)))
+
+    def _first_width(self, rule: Any) -> int:
+        symbol = rule.expansion[0]
+        if symbol.is_term:
+            return int(self.terminals[symbol.name].pattern.max_width)
+        return max(self._first_width(r) for r in self.rules[symbol.name])
 
     def _first_priority(self, rule: Any) -> int:
         symbol = rule.expansion[0]

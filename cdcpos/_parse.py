@@ -68,6 +68,13 @@ _BUILD: dict[str, Callable[[str], Position]] = {
     rule: cls._from_token for rule, cls in RULE_CLASSES.items()
 }
 
+
+def _no_rule(text: str) -> Position:  # pragma: no cover - entry patterns capture only rules
+    raise AssertionError("a group that is not a value rule matched")
+
+
+_BUILD[""] = _no_rule
+
 # Entry points: the grammar's start symbols, plus "any" (a start or a stop position).
 _ENTRY_PATTERNS = dict(_fastpath.ENTRY_PATTERNS)
 _ENTRY_PATTERNS["any"] = _ENTRY_PATTERNS["start_position"] + "|" + _ENTRY_PATTERNS["stop_position"]
@@ -101,6 +108,21 @@ def matcher(entry: str) -> Callable[[str], re.Match[str] | None]:
     found = _matchers.get(entry)
     if found is None:
         found = _matchers[entry] = re.compile(_ENTRY_PATTERNS[entry]).fullmatch
+    return found
+
+
+_builders: dict[str, list[Callable[[str], Position]]] = {}
+
+
+def builders_by_group(entry: str) -> list[Callable[[str], Position]]:
+    """The constructor of each capturing group of an entry's expression (``lastindex``)."""
+    found = _builders.get(entry)
+    if found is None:
+        groups = re.compile(_ENTRY_PATTERNS[entry]).groupindex
+        found = [_BUILD[""]] * (len(groups) + 1)
+        for rule, index in groups.items():
+            found[index] = _BUILD[rule]
+        _builders[entry] = found
     return found
 
 
@@ -393,17 +415,19 @@ def parse_many(
         # The hot loop: one derived-regex match and one constructor per string.  Any
         # string it cannot take whole goes through the full single-string path.
         match = matcher(entry)
-        build = _BUILD
+        build = builders_by_group(entry)
         limit = MAX_LENGTH
         for index, text in enumerate(texts):
-            if type(text) is str and len(text) <= limit:
-                found = match(text)
-                if found is not None:
-                    try:
-                        append(build[found.lastgroup](text))  # type: ignore[index]
-                        continue
-                    except Rejected:
-                        pass
+            try:
+                found = match(text) if len(text) <= limit else None
+            except TypeError:  # not a str: the slow path says so
+                found = None
+            if found is not None:
+                try:
+                    append(build[found.lastindex](text))  # type: ignore[index]
+                    continue
+                except Rejected:
+                    pass
             _parse_slow_item(entry, text, None, False, index, errors, append, problems)
     else:
         for index, text in enumerate(texts):

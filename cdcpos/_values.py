@@ -183,7 +183,10 @@ def _adopt(self: Position, other: Position) -> None:
     """Copy the slots of a freshly parsed value into ``self`` (the public constructors)."""
     for klass in type(self).__mro__:
         for slot in getattr(klass, "__slots__", ()):
-            object.__setattr__(self, slot, getattr(other, slot))
+            try:
+                object.__setattr__(self, slot, getattr(other, slot))
+            except AttributeError:  # a lazily filled slot not filled yet
+                pass
 
 
 def _utc(value: datetime) -> datetime:
@@ -387,7 +390,9 @@ class PostgresLsn(_IntegerPosition):
     @classmethod
     def _from_token(cls, token: str) -> PostgresLsn:
         high, _, low = token.partition("/")
-        return cls._of(int(high, 16) << 32 | int(low, 16))  # type: ignore[no-any-return]
+        self = _new(cls)
+        _set_int(self, int(high, 16) << 32 | int(low, 16))
+        return self
 
     def __str__(self) -> str:
         return f"{self._key >> 32:X}/{self._key & _MAX_U32:X}"
@@ -434,12 +439,15 @@ class OracleScn(_IntegerPosition):
 
     @classmethod
     def _from_token(cls, token: str) -> OracleScn:
-        if len(token) > 20 or int(token) > _MAX_U64:
+        value = int(token)  # at most MAX_LENGTH digits: below int()'s digit limit
+        if value > _MAX_U64:
             raise Rejected(
                 "an Oracle SCN is at most 18446744073709551615 (2**64-1)",
                 "a bare decimal is read as an Oracle SCN",
             )
-        return cls._of(int(token))  # type: ignore[no-any-return]
+        self = _new(cls)
+        _set_int(self, value)
+        return self
 
     @classmethod
     def from_wrap_base(cls, text: str) -> OracleScn:
@@ -478,7 +486,9 @@ class SqlServerLsn(_IntegerPosition):
 
     @classmethod
     def _from_token(cls, token: str) -> SqlServerLsn:
-        return cls._of(int(token.replace(":", ""), 16))  # type: ignore[no-any-return]
+        self = _new(cls)
+        _set_int(self, int(token.replace(":", ""), 16))
+        return self
 
     @property
     def virtual_log_file(self) -> int:
@@ -803,16 +813,17 @@ class Checkpoint(Position):
     __slots__ = ("_decoded", "_text")
     kind = "checkpoint"
     _text: str
-    _decoded: tuple[int, tuple[int, ...], Position, Position | None] | None
+    _decoded: tuple[int, tuple[int, ...], Position, Position | None]
 
     def __init__(self, text: str) -> None:
         _adopt(self, _parse_as(Checkpoint, text))
 
     @classmethod
     def _from_token(cls, token: str) -> Checkpoint:
+        # The bulk path's constructor: one slot write.  ``_decoded`` stays unset until
+        # a field is first read.
         self = _new(cls)
         _set_text(self, token)
-        _set_decoded(self, None)
         return self
 
     @classmethod
@@ -823,13 +834,14 @@ class Checkpoint(Position):
         return self
 
     def _fields(self) -> tuple[int, tuple[int, ...], Position, Position | None]:
-        decoded = self._decoded
-        if decoded is None:
+        try:
+            return self._decoded
+        except AttributeError:
             from cdcpos._parse import checkpoint_tokens
 
             decoded = _decode_tokens(checkpoint_tokens(self._text))
             _set_decoded(self, decoded)
-        return decoded
+            return decoded
 
     @property
     def version(self) -> int:

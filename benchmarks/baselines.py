@@ -1,0 +1,49 @@
+"""Baselines the benchmarks compare cdcpos against, run in the same process on the same corpus.
+
+``split_parse`` is what a user writes by hand with ``str.split``/``partition``: it finds
+the shape, splits the fields and converts the numbers, returning plain tuples, and
+validates nothing (it accepts garbage and can raise anything on it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def split_parse(text: str) -> tuple[Any, ...]:
+    if text.startswith("checkpoint:"):
+        version, n1, position, n2, n3, second, n4, n5 = text[12:].split("#")
+        return (
+            int(version),
+            int(n1),
+            _split_position(position),
+            int(n2),
+            int(n3),
+            None if second == "*" else _split_position(second),
+            int(n4),
+            int(n5),
+        )
+    if text.startswith(("server_time:", "commit_time:")):
+        clock, _, when = text.partition(":")
+        return (clock, when)
+    if text[4:5] == "-" and text[10:11] == "T":
+        return ("date", text)
+    return _split_position(text)
+
+
+def _split_position(text: str) -> tuple[Any, ...]:
+    if "/" in text:
+        high, _, low = text.partition("/")
+        return ("postgres", int(high, 16) << 32 | int(low, 16))
+    parts = text.split(":")
+    if len(parts) == 3:
+        return ("sqlserver", int(parts[0], 16), int(parts[1], 16), int(parts[2], 16))
+    if len(parts) == 7:
+        return ("mysql_stream", parts[0], int(parts[1]), int(parts[2]), int(parts[3]),
+                int(parts[4]), parts[5], int(parts[6]))  # fmt: skip
+    if len(parts) == 2:
+        file, offset = parts
+        if "." in offset:  # Oracle-shaped: hex groups, ':', decimal groups
+            return ("oracle_stream", file, offset)
+        return ("mysql", file, int(offset))
+    return ("scn", int(text))
