@@ -1,0 +1,692 @@
+"""pydantic models of the DMS task calls, checked against every documented rule.
+
+The requests (:class:`StartReplicationTaskRequest`, :class:`CreateReplicationTaskRequest`,
+:class:`ModifyReplicationTaskRequest`) take the API's PascalCase field names (snake_case is
+accepted too), reject every documented mistake with a pydantic ``ValidationError`` naming the
+field, and give the keyword arguments of the boto3 call with ``to_boto3()``.  The response
+object :class:`ReplicationTask` reads what boto3 returns (``datetime`` values) as well as the
+raw JSON of the API (epoch seconds), types the CDC positions, and keeps unknown keys.
+
+Importing this module imports pydantic, never boto3: the models produce and read the plain
+dicts boto3 takes and returns.
+
+Engine-specific rules need facts the request does not carry; give them in the validation
+context: ``source_engine`` (the source endpoint's DMS ``EngineName``), ``migration_type``
+(the task's ``MigrationType``) and ``first_run`` (``True`` when the task has never run).
+
+>>> from cdcpos.aws import StartReplicationTaskRequest
+>>> request = StartReplicationTaskRequest.model_validate({
+...     "ReplicationTaskArn": "arn:aws:dms:us-east-1:123456789012:task:RALPZGYI3IUSJCBKKIRBEURKDY",
+...     "StartReplicationTaskType": "resume-processing",
+...     "CdcStartPosition": "checkpoint:V1#34#00000132/0F000E48#0#0#*#0#121",
+... }, context={"source_engine": "aurora-postgresql"})
+>>> request.CdcStartPosition.position
+PostgresLsn('132/F000E48')
+>>> request.to_boto3()["CdcStartPosition"]
+'checkpoint:V1#34#00000132/0F000E48#0#0#*#0#121'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AliasChoices,
+    AliasGenerator,
+    BaseModel,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.alias_generators import to_snake
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+from cdcpos._errors import quote
+from cdcpos._parse import parse_checkpoint, parse_start_position, parse_stop_position
+from cdcpos._pydantic import (
+    ERROR_TYPES,
+    PositionField,
+    StartTimeField,
+    TimestampField,
+    check_context,
+    custom_error,
+    first_run,
+    migration_type,
+)
+from cdcpos._values import Checkpoint, Position, StopPosition
+
+__all__ = [
+    "ERROR_TYPES",
+    "TASK_STATUSES",
+    "CdcStartPosition",
+    "CdcStartTime",
+    "CdcStopPosition",
+    "CreateReplicationTaskRequest",
+    "MigrationType",
+    "ModifyReplicationTaskRequest",
+    "RecoveryCheckpoint",
+    "ReplicationTask",
+    "ReplicationTaskStats",
+    "StartReplicationTaskRequest",
+    "StartReplicationTaskType",
+    "Tag",
+    "iter_replication_tasks",
+]
+
+# ====================================================================== field types
+
+#: ``CdcStartPosition``: a date, a recovery checkpoint or a native position (LSN, SCN,
+#: binlog position), checked against the context's ``source_engine`` when one is given.
+CdcStartPosition = Annotated[
+    Position,
+    PositionField("CdcStartPosition", parse_start_position, ("start_position",), True),
+]
+#: ``CdcStopPosition``: ``server_time:<date>`` or ``commit_time:<date>``.
+CdcStopPosition = Annotated[
+    StopPosition,
+    PositionField("CdcStopPosition", parse_stop_position, ("stop_position",), False),
+]
+#: ``RecoveryCheckpoint``: a checkpoint, kept byte for byte as DMS wrote it.
+RecoveryCheckpoint = Annotated[
+    Checkpoint,
+    PositionField("RecoveryCheckpoint", parse_checkpoint, ("checkpoint",), True),
+]
+#: ``CdcStartTime``: an aware UTC ``datetime`` from a datetime, epoch seconds or ISO 8601.
+CdcStartTime = Annotated[datetime, StartTimeField()]
+
+StartReplicationTaskType = Literal["start-replication", "resume-processing", "reload-target"]
+MigrationType = Literal["full-load", "cdc", "full-load-and-cdc"]
+
+#: The task statuses the DMS API reference documents (``Status`` accepts any string, so
+#: that a status added later does not break reading a task).
+TASK_STATUSES = (
+    "moving",
+    "creating",
+    "deleting",
+    "failed",
+    "failed-move",
+    "modifying",
+    "ready",
+    "running",
+    "starting",
+    "stopped",
+    "stopping",
+    "testing",
+)
+
+# Private names for the annotations: a field called CdcStartPosition (with a default) must
+# not resolve its annotation to its own default.
+_StartPosition = CdcStartPosition
+_StopPosition = CdcStopPosition
+_Checkpoint = RecoveryCheckpoint
+_StartTime = CdcStartTime
+_Timestamp = Annotated[datetime, TimestampField()]
+_MigrationType = MigrationType
+
+
+class _TextRule:
+    """``Annotated`` metadata for a str field with a documented format (ARN, identifier, JSON)."""
+
+    error_type = ""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def problem(self, text: str) -> str | None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def validate(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise custom_error(
+                "cdcpos_type", f"{self.field} must be a str, not {type(value).__name__}"
+            )
+        problem = self.problem(value)
+        if problem is not None:
+            raise custom_error(
+                self.error_type, f"Invalid {self.field} {quote(value)}: {problem}", problem=problem
+            )
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(self.validate)
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "description": self.field}
+
+
+# -- ARNs [doc: spec section 7]
+_PARTITIONS = "aws, aws-cn, aws-us-gov or aws-iso*"
+_RESOURCE_NAMES = {
+    "task": "a replication task",
+    "rep": "a replication instance",
+    "endpoint": "an endpoint",
+    "subgrp": "a replication subnet group",
+    "cert": "a certificate",
+    "es": "an event subscription",
+    "assessment-run": "an assessment run",
+    "replication-config": "a serverless replication config",
+    "data-provider": "a data provider",
+    "instance-profile": "an instance profile",
+    "migration-project": "a migration project",
+}
+
+
+def _arn_problem(text: str, resource: str) -> str | None:
+    import re
+
+    form = f"arn:<partition>:dms:<region>:<12-digit account>:{resource}:<id>"
+    blank = next((i for i, c in enumerate(text) if c.isspace()), None)
+    if blank is not None:
+        return (
+            f"whitespace at column {blank + 1}; expected {form}. Hint: copying an ARN from a "
+            "web page can break it across lines; remove the whitespace"
+        )
+    parts = text.split(":", 6)
+    if len(parts) < 7 or parts[0] != "arn":
+        return f"expected {form}"
+    _, partition, service, region, account, kind, identifier = parts
+    if not re.fullmatch(r"aws(?:-cn|-us-gov|-iso(?:-[a-z]+)?)?", partition):
+        return f"unknown partition {partition!r} (expected {_PARTITIONS})"
+    if service != "dms":
+        return f"service {service!r} is not dms; expected {form}"
+    if not re.fullmatch(r"[a-z]{2}(?:-[a-z]+)+-[0-9]+", region):
+        return f"{region!r} is not an AWS region (e.g. us-east-1)"
+    if not re.fullmatch(r"[0-9]{12}", account):
+        return f"the account {account!r} is not 12 digits"
+    if kind != resource:
+        what = _RESOURCE_NAMES.get(kind, f"a {kind!r} resource")
+        return (
+            f"this is the ARN of {what} ({kind!r}), not of {_RESOURCE_NAMES[resource]} "
+            f"({resource!r})"
+        )
+    # Generated ids are 26 or 39 upper-case alphanumerics; a custom ResourceIdentifier
+    # follows _resource_identifier_problem [doc].
+    if re.fullmatch(r"[A-Z0-9]{26}|[A-Z0-9]{39}", identifier):
+        return None
+    custom = _resource_identifier_problem(identifier)
+    if custom is not None:
+        return (
+            f"the id {identifier!r} is neither generated (26 or 39 upper-case letters and "
+            f"digits) nor a valid ResourceIdentifier: {custom}"
+        )
+    return None
+
+
+class _DmsArn(_TextRule):
+    error_type = "cdcpos_arn"
+
+    def __init__(self, field: str, resource: str) -> None:
+        super().__init__(field)
+        self.resource = resource
+
+    def problem(self, text: str) -> str | None:
+        return _arn_problem(text, self.resource)
+
+
+# -- identifiers [doc: botocore DMS service model, CreateReplicationTaskMessage]
+
+
+def _identifier_problem(text: str, limit: int) -> str | None:
+    if not 1 <= len(text) <= limit:
+        return f"{len(text)} characters; it must have 1 to {limit}"
+    bad = next((c for c in text if not (c.isascii() and (c.isalnum() or c == "-"))), None)
+    if bad is not None:
+        return f"{bad!r} is not allowed (only ASCII letters, digits and '-')"
+    if not text[0].isalpha():
+        return "it must start with a letter"
+    if text.endswith("-"):
+        return "it must not end with a hyphen"
+    if "--" in text:
+        return "it must not contain two consecutive hyphens"
+    return None
+
+
+def _resource_identifier_problem(text: str) -> str | None:
+    return _identifier_problem(text, 31)
+
+
+class _Identifier(_TextRule):
+    error_type = "cdcpos_identifier"
+
+    def __init__(self, field: str, limit: int) -> None:
+        super().__init__(field)
+        self.limit = limit
+
+    def problem(self, text: str) -> str | None:
+        return _identifier_problem(text, self.limit)
+
+
+# -- JSON documents
+
+
+class _JsonObject(_TextRule):
+    """A field holding a JSON object as text (``TableMappings``, ``ReplicationTaskSettings``)."""
+
+    error_type = "cdcpos_json"
+
+    def __init__(self, field: str, allow_empty: bool = False) -> None:
+        super().__init__(field)
+        self.allow_empty = allow_empty
+
+    def problem(self, text: str) -> str | None:
+        if self.allow_empty and text == "":
+            return None
+        if text.startswith("file://"):
+            return (
+                "file:// is read by the AWS CLI, not by the API; with boto3 pass the "
+                "file's contents"
+            )
+        try:
+            document = json.loads(text)
+        except ValueError as error:
+            return f"not JSON ({error})"
+        if not isinstance(document, dict):
+            return f"expected a JSON object, not {type(document).__name__}"
+        return None
+
+
+# -- tags [doc: botocore DMS service model, Tag]
+
+
+class _TagText(_TextRule):
+    error_type = "cdcpos_tag"
+
+    def __init__(self, field: str, limit: int) -> None:
+        super().__init__(field)
+        self.limit = limit
+
+    def problem(self, text: str) -> str | None:
+        import regex
+
+        if not 1 <= len(text) <= self.limit:
+            return f"{len(text)} characters; it must have 1 to {self.limit}"
+        if text.lower().startswith(("aws:", "dms:")):
+            return "it must not start with 'aws:' or 'dms:'"
+        if not regex.fullmatch(r"[\p{L}\p{Z}\p{N}_.:/=+\-]*", text):
+            return "only letters, digits, white space and _ . : / = + - are allowed"
+        return None
+
+
+_TaskArn = Annotated[str, _DmsArn("ReplicationTaskArn", "task")]
+
+
+# ====================================================================== models
+
+
+def _aliases(name: str) -> AliasChoices:
+    return AliasChoices(name, to_snake(name))
+
+
+class _DmsModel(BaseModel):
+    """PascalCase fields (snake_case accepted), strict types, immutable."""
+
+    model_config = ConfigDict(
+        strict=True,
+        frozen=True,
+        alias_generator=AliasGenerator(validation_alias=_aliases),
+        # JSON Schema titles are the API's names, not "Replicationtaskarn".
+        field_title_generator=lambda name, info: name,
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_name_per_field(cls, data: Any, info: ValidationInfo) -> Any:
+        # A malformed context is one error, before any field is read.
+        check_context(info)
+        if isinstance(data, Mapping):
+            for name in cls.model_fields:
+                snake = to_snake(name)
+                if snake != name and name in data and snake in data:
+                    raise custom_error(
+                        "cdcpos_duplicate_field",
+                        f"{name} is given twice, as {name!r} and as {snake!r}; give it once",
+                        field=name,
+                    )
+        return data
+
+
+class Tag(_DmsModel):
+    """A DMS tag, as ``CreateReplicationTask`` takes it.
+
+    >>> Tag(Key="team", Value="data").to_boto3()
+    {'Key': 'team', 'Value': 'data'}
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    Key: Annotated[str, _TagText("Key", 128)]
+    Value: Annotated[str, _TagText("Value", 256)] | None = None
+    ResourceArn: str | None = None
+
+    def to_boto3(self) -> dict[str, str]:
+        """The tag as boto3 takes it (absent fields omitted)."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+def _migration_type_of(info: ValidationInfo) -> str | None:
+    # The request's own MigrationType (Create, Modify) wins over the context's.
+    own = info.data.get("MigrationType")
+    return own if own is not None else migration_type(info)
+
+
+class _CdcRequest(_DmsModel):
+    """The rules shared by the requests that carry the CDC fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("StartReplicationTaskType", mode="after", check_fields=False)
+    @classmethod
+    def _first_run_starts(cls, value: str, info: ValidationInfo) -> str:
+        if first_run(info) and value != "start-replication":
+            raise custom_error(
+                "cdcpos_first_run",
+                f"StartReplicationTaskType {value!r} cannot start a task's first run: "
+                "start-replication is the only valid action the first time a task runs, and "
+                "resume-processing is only available for previously executed tasks (DMS API "
+                "reference)",
+            )
+        return value
+
+    @classmethod
+    def _check_cdc_phase(cls, field: str, info: ValidationInfo) -> None:
+        kind = _migration_type_of(info)
+        if kind == "full-load":
+            raise custom_error(
+                "cdcpos_migration_type",
+                f"{field} is given, but the task's MigrationType is 'full-load', which has "
+                "no CDC phase; use cdc or full-load-and-cdc, or drop the field",
+            )
+        task_type = info.data.get("StartReplicationTaskType")
+        if (
+            field != "CdcStopPosition"
+            and kind == "cdc"
+            and task_type not in (None, "start-replication")
+        ):
+            raise custom_error(
+                "cdcpos_migration_type",
+                f"{field} is given with StartReplicationTaskType {task_type!r}: a cdc task "
+                "starts from a given point only with start-replication (DMS API reference)",
+            )
+
+    @field_validator("CdcStartPosition", mode="after", check_fields=False)
+    @classmethod
+    def _start_position_rules(cls, value: Position | None, info: ValidationInfo) -> Any:
+        if value is not None:
+            cls._check_cdc_phase("CdcStartPosition", info)
+        return value
+
+    @field_validator("CdcStartTime", mode="after", check_fields=False)
+    @classmethod
+    def _start_time_rules(cls, value: datetime | None, info: ValidationInfo) -> Any:
+        if value is None:
+            return value
+        if info.data.get("CdcStartPosition") is not None:
+            raise custom_error(
+                "cdcpos_start_conflict",
+                "CdcStartPosition and CdcStartTime are both given; use one of them "
+                "(specifying both values results in an error, DMS API reference)",
+            )
+        cls._check_cdc_phase("CdcStartTime", info)
+        return value
+
+    @field_validator("CdcStopPosition", mode="after", check_fields=False)
+    @classmethod
+    def _stop_position_rules(cls, value: Position | None, info: ValidationInfo) -> Any:
+        if value is not None:
+            cls._check_cdc_phase("CdcStopPosition", info)
+        return value
+
+    def to_boto3(self) -> dict[str, Any]:
+        """Keyword arguments for the boto3 call: positions as text, ``CdcStartTime`` as an
+        aware UTC ``datetime``, absent fields omitted.  A checkpoint is its exact text."""
+        kwargs: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, Position):
+                value = str(value)
+            elif isinstance(value, list):
+                value = [tag.to_boto3() for tag in value]
+            kwargs[name] = value
+        return kwargs
+
+
+class StartReplicationTaskRequest(_CdcRequest):
+    """The request of ``StartReplicationTask``, every documented rule enforced.
+
+    Rules: ``ReplicationTaskArn`` and ``StartReplicationTaskType`` are required; the ARN is
+    a task ARN; the type is one of the three documented values; ``CdcStartPosition`` and
+    ``CdcStartTime`` are not both given; each field has its format, and ``CdcStartTime`` is
+    not in epoch milliseconds.  From the validation context: the source engine's position
+    forms (no start time or date for PostgreSQL, ...), ``start-replication`` for a first run,
+    no CDC field for a ``full-load`` task, ``start-replication`` to start a ``cdc`` task from
+    a given point.
+
+    >>> request = StartReplicationTaskRequest(
+    ...     ReplicationTaskArn="arn:aws:dms:us-east-1:123456789012:task:RALPZGYI3IUSJCBKKIRBEURKDY",
+    ...     StartReplicationTaskType="start-replication",
+    ...     CdcStartTime="2018-03-08T12:12:12Z",
+    ...     CdcStopPosition="server_time:2018-03-09T00:00:00",
+    ... )
+    >>> request.to_boto3()["CdcStartTime"]
+    datetime.datetime(2018, 3, 8, 12, 12, 12, tzinfo=datetime.timezone.utc)
+    >>> request.to_boto3()["CdcStopPosition"]
+    'server_time:2018-03-09T00:00:00'
+    """
+
+    ReplicationTaskArn: _TaskArn
+    StartReplicationTaskType: StartReplicationTaskType
+    CdcStartPosition: _StartPosition | None = None
+    CdcStartTime: _StartTime | None = None
+    CdcStopPosition: _StopPosition | None = None
+
+
+class CreateReplicationTaskRequest(_CdcRequest):
+    """The request of ``CreateReplicationTask``: the task's identity, and the same CDC rules.
+
+    Its own ``MigrationType`` decides the migration-type rules.
+
+    >>> request = CreateReplicationTaskRequest(
+    ...     ReplicationTaskIdentifier="orders-cdc",
+    ...     SourceEndpointArn="arn:aws:dms:us-east-1:123456789012:endpoint:ZW5UAN6P4E77EC7YWHK4RZZ3BE",
+    ...     TargetEndpointArn="arn:aws:dms:us-east-1:123456789012:endpoint:ASXWXJZLNWNT5HTWCGV2BUJQ7E",
+    ...     ReplicationInstanceArn="arn:aws:dms:us-east-1:123456789012:rep:6UTDJGBOUS3VI3SUWA66XFJCJQ",
+    ...     MigrationType="cdc",
+    ...     TableMappings='{"rules": []}',
+    ...     CdcStartPosition="mysql-bin-changelog.000024:373",
+    ... )
+    >>> request.to_boto3()["CdcStartPosition"]
+    'mysql-bin-changelog.000024:373'
+    """
+
+    ReplicationTaskIdentifier: Annotated[str, _Identifier("ReplicationTaskIdentifier", 255)]
+    SourceEndpointArn: Annotated[str, _DmsArn("SourceEndpointArn", "endpoint")]
+    TargetEndpointArn: Annotated[str, _DmsArn("TargetEndpointArn", "endpoint")]
+    ReplicationInstanceArn: Annotated[str, _DmsArn("ReplicationInstanceArn", "rep")]
+    MigrationType: _MigrationType
+    TableMappings: Annotated[str, _JsonObject("TableMappings")]
+    # The botocore CreateReplicationTask example sends "" for no settings [doc].
+    ReplicationTaskSettings: Annotated[str, _JsonObject("ReplicationTaskSettings", True)] | None = (
+        None
+    )
+    CdcStartPosition: _StartPosition | None = None
+    CdcStartTime: _StartTime | None = None
+    CdcStopPosition: _StopPosition | None = None
+    Tags: list[Tag] | None = None
+    TaskData: str | None = None
+    ResourceIdentifier: Annotated[str, _Identifier("ResourceIdentifier", 31)] | None = None
+
+
+class ModifyReplicationTaskRequest(_CdcRequest):
+    """The request of ``ModifyReplicationTask``: the same CDC rules as the other two.
+
+    >>> ModifyReplicationTaskRequest(
+    ...     ReplicationTaskArn="arn:aws:dms:us-east-1:123456789012:task:RALPZGYI3IUSJCBKKIRBEURKDY",
+    ...     CdcStartPosition="checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0",
+    ... ).to_boto3()["CdcStartPosition"]
+    'checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0'
+    """
+
+    ReplicationTaskArn: _TaskArn
+    ReplicationTaskIdentifier: (
+        Annotated[str, _Identifier("ReplicationTaskIdentifier", 255)] | None
+    ) = None
+    MigrationType: _MigrationType | None = None
+    TableMappings: Annotated[str, _JsonObject("TableMappings")] | None = None
+    ReplicationTaskSettings: Annotated[str, _JsonObject("ReplicationTaskSettings", True)] | None = (
+        None
+    )
+    CdcStartPosition: _StartPosition | None = None
+    CdcStartTime: _StartTime | None = None
+    CdcStopPosition: _StopPosition | None = None
+    TaskData: str | None = None
+
+
+class ReplicationTaskStats(_DmsModel):
+    """``ReplicationTaskStats`` of a task: counters and dates; unknown keys are kept."""
+
+    model_config = ConfigDict(extra="allow")
+
+    FullLoadProgressPercent: int | None = None
+    ElapsedTimeMillis: int | None = None
+    TablesLoaded: int | None = None
+    TablesLoading: int | None = None
+    TablesQueued: int | None = None
+    TablesErrored: int | None = None
+    FreshStartDate: _Timestamp | None = None
+    StartDate: _Timestamp | None = None
+    StopDate: _Timestamp | None = None
+    FullLoadStartDate: _Timestamp | None = None
+    FullLoadFinishDate: _Timestamp | None = None
+
+
+_Stats = ReplicationTaskStats
+
+
+def _decode(field: str, text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise ValueError(f"{field} is not JSON: {quote(text)} ({error})") from None
+
+
+class ReplicationTask(_DmsModel):
+    """A DMS ``ReplicationTask`` as the API returns it (StartReplicationTask,
+    DescribeReplicationTasks, ...): from boto3's dicts (``datetime`` values) or from the raw
+    JSON (epoch seconds).  Unknown keys are kept, so a newer API does not break it.
+
+    >>> task = ReplicationTask.model_validate({
+    ...     "ReplicationTaskIdentifier": "orders",
+    ...     "MigrationType": "cdc",
+    ...     "Status": "stopped",
+    ...     "RecoveryCheckpoint": "checkpoint:V1#34#00000132/0F000E48#0#0#*#0#121",
+    ...     "ReplicationTaskStartDate": 1701963531,
+    ...     "TableMappings": '{"rules": []}',
+    ...     "SomeNewKey": 1,
+    ... })
+    >>> task.RecoveryCheckpoint.position, task.ReplicationTaskStartDate.isoformat()
+    (PostgresLsn('132/F000E48'), '2023-12-07T15:38:51+00:00')
+    >>> task.decoded_table_mappings, task.model_extra
+    ({'rules': []}, {'SomeNewKey': 1})
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    ReplicationTaskIdentifier: str | None = None
+    SourceEndpointArn: str | None = None
+    TargetEndpointArn: str | None = None
+    ReplicationInstanceArn: str | None = None
+    MigrationType: _MigrationType | None = None
+    TableMappings: str | None = None
+    ReplicationTaskSettings: str | None = None
+    Status: str | None = None
+    LastFailureMessage: str | None = None
+    StopReason: str | None = None
+    ReplicationTaskCreationDate: _Timestamp | None = None
+    ReplicationTaskStartDate: _Timestamp | None = None
+    CdcStartPosition: _StartPosition | None = None
+    CdcStopPosition: _StopPosition | None = None
+    RecoveryCheckpoint: _Checkpoint | None = None
+    ReplicationTaskArn: str | None = None
+    ReplicationTaskStats: _Stats | None = None
+    TaskData: str | None = None
+    TargetReplicationInstanceArn: str | None = None
+
+    @property
+    def decoded_settings(self) -> Any:
+        """``ReplicationTaskSettings`` decoded from its JSON text (``None`` when absent).
+
+        Raises ``ValueError`` naming the field when the text is not JSON.
+        """
+        return _decode("ReplicationTaskSettings", self.ReplicationTaskSettings)
+
+    @property
+    def decoded_table_mappings(self) -> Any:
+        """``TableMappings`` decoded from its JSON text (``None`` when absent).
+
+        Raises ``ValueError`` naming the field when the text is not JSON (the botocore
+        examples show ``file://mappingfile.json``, which is the CLI's, not JSON).
+        """
+        return _decode("TableMappings", self.TableMappings)
+
+    @classmethod
+    def from_response(
+        cls, response: Mapping[str, Any], *, context: Mapping[str, Any] | None = None
+    ) -> ReplicationTask:
+        """The task of a response that holds one under ``ReplicationTask`` (StartReplicationTask,
+        StopReplicationTask, CreateReplicationTask, ModifyReplicationTask, ...).
+
+        >>> ReplicationTask.from_response({"ReplicationTask": {"Status": "starting"}}).Status
+        'starting'
+        """
+        if not isinstance(response, Mapping) or "ReplicationTask" not in response:
+            raise ValueError(
+                "expected a response with a 'ReplicationTask' key; for DescribeReplicationTasks "
+                "use iter_replication_tasks()"
+            )
+        return cls.model_validate(response["ReplicationTask"], context=context)
+
+
+# Keys a DescribeReplicationTasks response may hold besides its tasks.
+_DESCRIBE_KEYS = frozenset({"ReplicationTasks", "Marker", "ResponseMetadata"})
+
+
+def iter_replication_tasks(
+    responses: Mapping[str, Any] | Iterable[Mapping[str, Any]],
+    *,
+    context: Mapping[str, Any] | None = None,
+) -> Iterator[ReplicationTask]:
+    """Yield the tasks of a ``describe_replication_tasks`` response, or of every page of
+    ``client.get_paginator("describe_replication_tasks").paginate(...)``.
+
+    >>> page = {"ReplicationTasks": [{"ReplicationTaskIdentifier": "a"}], "Marker": "m"}
+    >>> [t.ReplicationTaskIdentifier for t in iter_replication_tasks([page, page])]
+    ['a', 'a']
+    """
+    pages = [responses] if isinstance(responses, Mapping) else responses
+    for page in pages:
+        if not isinstance(page, Mapping):
+            raise TypeError(
+                f"expected a DescribeReplicationTasks response (a dict), not {type(page).__name__}"
+            )
+        if "ReplicationTasks" not in page and not set(page) <= _DESCRIBE_KEYS:
+            raise ValueError(
+                "not a DescribeReplicationTasks response: no 'ReplicationTasks' key "
+                f"(keys: {', '.join(sorted(map(str, page)))})"
+            )
+        for task in page.get("ReplicationTasks", ()):
+            yield ReplicationTask.model_validate(task, context=context)
