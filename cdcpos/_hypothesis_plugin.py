@@ -6,9 +6,11 @@ each class is registered with a callable that imports :mod:`cdcpos.strategies` o
 a test first asks for that type.  Set ``HYPOTHESIS_NO_PLUGINS=1`` to disable it.
 
 >>> import cdcpos
->>> from hypothesis import strategies as st
->>> st.from_type(cdcpos.PostgresLsn)
-from_type(PostgresLsn)
+>>> from hypothesis import find, strategies as st
+>>> find(st.from_type(cdcpos.PostgresLsn), lambda lsn: int(lsn) >= 2**32)
+PostgresLsn('1/0')
+>>> find(st.from_type(cdcpos.Position), lambda v: v.kind == "checkpoint").kind
+'checkpoint'
 """
 
 from __future__ import annotations
