@@ -169,7 +169,7 @@ def fields_of(value: cdcpos.Position | datetime) -> dict[str, Any]:
     >>> ck["version"], ck["counters"], ck["engine_kind"], ck["second_position"]
     (1, [34, 0, 0, 0, 121], 'postgres_lsn', None)
     >>> ck["position"]
-    {'kind': 'postgres_lsn', 'canonical': '132/F000E48', 'fields': {'value': 1315691810376}}
+    {'kind': 'postgres_lsn', 'canonical': '132/F000E48', 'fields': {'value': 1314511654472}}
     """
     for cls in type(value).__mro__:
         reader = _FIELD_READERS.get(cls)
