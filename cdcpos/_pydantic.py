@@ -271,6 +271,11 @@ def position_core_schema(
     """The core schema of a value class: an instance, or a str parsed by the class itself.
 
     Serializes to the canonical ``str()`` in JSON mode (the instance in Python mode).
+
+    >>> from pydantic import TypeAdapter
+    >>> import cdcpos
+    >>> TypeAdapter(cdcpos.SqlServerLsn).validate_json('"00000014:00000061:0001"').slot
+    1
     """
     read = _parser_of(cls)
     pattern = position_pattern(cls)
@@ -298,7 +303,13 @@ def position_core_schema(
 def position_json_schema(
     cls: type[Position], schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
 ) -> JsonSchemaValue:
-    """A string schema with the grammar-derived ``pattern`` (in both schema modes)."""
+    """A string schema with the grammar-derived ``pattern`` (in both schema modes).
+
+    >>> from pydantic import TypeAdapter
+    >>> import cdcpos
+    >>> TypeAdapter(cdcpos.SqlServerLsn).json_schema()["pattern"]
+    '^(?:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{4})$'
+    """
     result: dict[str, Any] = {"type": "string"}
     pattern = position_pattern(cls)
     if pattern is not None:

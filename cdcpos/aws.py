@@ -466,13 +466,15 @@ class _CdcRequest(_DmsModel):
 class StartReplicationTaskRequest(_CdcRequest):
     """The request of ``StartReplicationTask``, every documented rule enforced.
 
-    Rules: ``ReplicationTaskArn`` and ``StartReplicationTaskType`` are required; the ARN is
-    a task ARN; the type is one of the three documented values; ``CdcStartPosition`` and
-    ``CdcStartTime`` are not both given; each field has its format, and ``CdcStartTime`` is
-    not in epoch milliseconds.  From the validation context: the source engine's position
-    forms (no start time or date for PostgreSQL, ...), ``start-replication`` for a first run,
-    no CDC field for a ``full-load`` task, ``start-replication`` to start a ``cdc`` task from
-    a given point.
+    Rules: ``ReplicationTaskArn`` and ``StartReplicationTaskType`` are required, the type is
+    one of its three values, ``CdcStartPosition`` and ``CdcStartTime`` are not both given
+    [doc: API reference]; the ARN is a task ARN [doc: spec section 7]; each field has its
+    format (the grammar); ``CdcStartTime`` is not in epoch milliseconds [doc: the
+    CloudFormation trap].  From the validation context: the source engine's position forms,
+    no start time or date for PostgreSQL, no timestamp start for DocumentDB [doc: DMS user
+    guide]; ``start-replication`` for a first run, and to start a ``cdc`` task from a given
+    point [doc: API reference]; no CDC field for a ``full-load`` task, which has no CDC
+    phase [decision].
 
     >>> request = StartReplicationTaskRequest(
     ...     ReplicationTaskArn="arn:aws:dms:us-east-1:123456789012:task:RALPZGYI3IUSJCBKKIRBEURKDY",
@@ -555,7 +557,14 @@ class ModifyReplicationTaskRequest(_CdcRequest):
 
 
 class ReplicationTaskStats(_DmsModel):
-    """``ReplicationTaskStats`` of a task: counters and dates; unknown keys are kept."""
+    """``ReplicationTaskStats`` of a task: counters and dates; unknown keys are kept.
+
+    Counters are strict integers (``"12"`` or ``12.0`` is an error, not a 12).
+
+    >>> stats = ReplicationTaskStats.model_validate({"TablesLoaded": 12, "StopDate": 1701967131})
+    >>> stats.TablesLoaded, stats.StopDate.isoformat()
+    (12, '2023-12-07T16:38:51+00:00')
+    """
 
     model_config = ConfigDict(extra="allow")
 
