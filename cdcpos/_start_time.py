@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from cdcpos._engines import family_of_engine
 from cdcpos._errors import InvalidPosition
@@ -109,10 +109,7 @@ def _parse_text(text: str) -> datetime:
             "expected epoch seconds or an ISO 8601 timestamp", field=FIELD, text=text, hint=hint
         )
     if _EPOCH_TEXT.fullmatch(text):
-        try:
-            return _from_epoch(Decimal(text), text)
-        except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
-            raise InvalidPosition("not a number", field=FIELD, text=text) from None
+        return _from_epoch(Decimal(text), text)  # the pattern admits only decimals
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:

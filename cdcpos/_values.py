@@ -15,6 +15,7 @@ calendar day, an SCN below 2**64).
 from __future__ import annotations
 
 from datetime import datetime, timezone
+import sys
 from collections.abc import Callable
 from typing import Any, ClassVar, NoReturn
 
@@ -587,7 +588,7 @@ class MySqlBinlogPosition(Position):
         stem, _, sequence = file.rpartition(".")
         self = _new(cls)
         _set_binlog_key(self, (int(sequence), offset, file))
-        _set_binlog_domain(self, "mysql_binlog:" + stem)
+        _set_binlog_domain(self, sys.intern("mysql_binlog:" + stem))
         return self
 
     @property
@@ -654,7 +655,7 @@ class MySqlStreamPosition(Position):
         object.__setattr__(
             self, "_key", (first._key, int(third), int(fourth), int(transaction), second._key)
         )
-        object.__setattr__(self, "_domain", "mysql_stream:" + first.stem)
+        object.__setattr__(self, "_domain", sys.intern("mysql_stream:" + first.stem))
         return self
 
     @property
@@ -777,6 +778,10 @@ class OpaquePosition(Position):
 
 # ====================================================================== checkpoint
 
+_Decoded = tuple[
+    int, tuple[int, ...], Position, "Position | None", str, tuple[Any, ...], bool, tuple[Any, ...]
+]
+
 # Terminal name of a position inside a checkpoint -> the class that reads it.
 CHECKPOINT_POSITION_CLASSES: dict[str, type[Position]] = {
     "CHECKPOINT_MYSQL_STREAM": MySqlStreamPosition,
@@ -813,7 +818,9 @@ class Checkpoint(Position):
     __slots__ = ("_decoded", "_text")
     kind = "checkpoint"
     _text: str
-    _decoded: tuple[int, tuple[int, ...], Position, Position | None]
+    # (version, counters, position, second position, domain, key, orderable, sort key):
+    # decoded once, on first use, so that sorting compares cached keys.
+    _decoded: _Decoded
 
     def __init__(self, text: str) -> None:
         _adopt(self, _parse_as(Checkpoint, text))
@@ -829,11 +836,13 @@ class Checkpoint(Position):
     @classmethod
     def _from_tokens(cls, tokens: list[tuple[str, str]]) -> Checkpoint:
         """Build from ``(terminal, text)`` tokens, as lark's lexer or the fast path gives them."""
-        self = cls._from_token("".join(text for _, text in tokens))
+        self = cls._from_token(text_of(tokens))
         _set_decoded(self, _decode_tokens(tokens))
         return self
 
-    def _fields(self) -> tuple[int, tuple[int, ...], Position, Position | None]:
+    def _fields(
+        self,
+    ) -> _Decoded:
         try:
             return self._decoded
         except AttributeError:
@@ -870,32 +879,64 @@ class Checkpoint(Position):
 
     @property
     def _domain(self) -> str:  # type: ignore[override]
-        return "checkpoint:" + self._fields()[2]._domain
+        return self._fields()[4]
+
+    def _sort_key(self) -> tuple[str, Any]:
+        try:
+            decoded = self._decoded
+        except AttributeError:
+            decoded = self._fields()
+        return decoded[7]
 
     @property
     def _key(self) -> tuple[Any, ...]:
-        version, counters, position, second = self._fields()
-        second_key = () if second is None else second._sort_key()
-        return (position._key, version, counters, second_key, self._text)
+        return self._fields()[5]
+
+    def _keys_with(self, other: object) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
+        """Both keys when ``other`` is a checkpoint of the same engine; ``None`` when it is
+        no checkpoint; ``TypeError`` when the two have no common order."""
+        if type(other) is not Checkpoint:
+            return None
+        try:
+            mine = self._decoded
+        except AttributeError:
+            mine = self._fields()
+        try:
+            theirs = other._decoded
+        except AttributeError:
+            theirs = other._fields()
+        if mine[6] and mine[4] == theirs[4]:
+            return mine[5], theirs[5]
+        if not (mine[6] and theirs[6]):
+            raise TypeError(
+                f"cannot order {self!r} and {other!r}: a checkpoint whose position is opaque "
+                "(an engine cdcpos does not know) compares only for equality"
+            )
+        raise _incomparable(self, other)
 
     def __lt__(self, other: object) -> bool:
-        if type(other) is Checkpoint and self._fields()[2].kind == "opaque":
-            raise TypeError(
-                f"cannot order {self!r}: its position is opaque (an engine cdcpos does not "
-                "know), so it compares only for equality"
-            )
-        return Position.__lt__(self, other)
+        keys = self._keys_with(other)
+        if keys is None:
+            return Position.__lt__(self, other)
+        return keys[0] < keys[1]
 
     def __le__(self, other: object) -> bool:
-        return self == other or self.__lt__(other)
+        keys = self._keys_with(other)
+        if keys is None:
+            return Position.__le__(self, other)
+        return keys[0] <= keys[1]
 
     def __gt__(self, other: object) -> bool:
-        if type(other) is Checkpoint:
-            return other.__lt__(self)
-        return Position.__gt__(self, other)
+        keys = self._keys_with(other)
+        if keys is None:
+            return Position.__gt__(self, other)
+        return keys[0] > keys[1]
 
     def __ge__(self, other: object) -> bool:
-        return self == other or self.__gt__(other)
+        keys = self._keys_with(other)
+        if keys is None:
+            return Position.__ge__(self, other)
+        return keys[0] >= keys[1]
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not Checkpoint:
@@ -920,7 +961,7 @@ _set_decoded = _slot_setter(Checkpoint, "_decoded")
 
 def _decode_tokens(
     tokens: list[tuple[str, str]],
-) -> tuple[int, tuple[int, ...], Position, Position | None]:
+) -> _Decoded:
     """The fields of a checkpoint from its tokens (literal tokens are skipped)."""
     version = 0
     counters: list[int] = []
@@ -936,7 +977,25 @@ def _decode_tokens(
             positions.append(CHECKPOINT_POSITION_CLASSES[terminal]._from_token(text))  # type: ignore[attr-defined]
     first, second = positions
     assert first is not None  # the grammar has no '*' in the first position
-    return (version, tuple(counters), first, second)
+    second_key = () if second is None else second._sort_key()
+    key = (first._key, version, tuple(counters), second_key, text_of(tokens))
+    # Interned, so that comparing the domains of two sort keys is an identity check; the
+    # sort key is flat, so that sorting compares the position right after the domain.
+    domain = sys.intern("checkpoint:" + first._domain)
+    return (
+        version,
+        tuple(counters),
+        first,
+        second,
+        domain,
+        key,
+        first.kind != "opaque",
+        (domain, *key),
+    )
+
+
+def text_of(tokens: list[tuple[str, str]]) -> str:
+    return "".join(text for _, text in tokens)
 
 
 def sort_key(value: Position) -> tuple[str, Any]:

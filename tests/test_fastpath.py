@@ -45,7 +45,7 @@ def test_grammar_digest_matches() -> None:
     assert hashlib.sha256(text.encode()).hexdigest() == _fastpath.GRAMMAR_SHA256
 
 
-def test_fast_path_never_imports_lark() -> None:
+def test_fast_path_never_imports_lark(tmp_path: Path) -> None:
     import subprocess
     import sys
 
@@ -59,8 +59,7 @@ def test_fast_path_never_imports_lark() -> None:
         " if m in sys.modules]\n"
         "print(heavy)\n"
     )
-    valid = ROOT / "tests" / "data" / "valid.txt"
-    valid.parent.mkdir(exist_ok=True)
+    valid = tmp_path / "valid.txt"
     valid.write_text("\n".join(s for s, _ in SPEC_EXAMPLES) + "\n", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-c", code, str(valid)], capture_output=True, text=True, check=True
