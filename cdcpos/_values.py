@@ -14,9 +14,10 @@ calendar day, an SCN below 2**64).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import contextlib
 import sys
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any, ClassVar, NoReturn
 
 __all__ = [
@@ -184,10 +185,9 @@ def _adopt(self: Position, other: Position) -> None:
     """Copy the slots of a freshly parsed value into ``self`` (the public constructors)."""
     for klass in type(self).__mro__:
         for slot in getattr(klass, "__slots__", ()):
-            try:
+            # A lazily filled slot may not be filled yet.
+            with contextlib.suppress(AttributeError):
                 object.__setattr__(self, slot, getattr(other, slot))
-            except AttributeError:  # a lazily filled slot not filled yet
-                pass
 
 
 def _utc(value: datetime) -> datetime:
