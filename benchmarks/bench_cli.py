@@ -1,0 +1,144 @@
+"""Throughput of ``cdcpos parse FILE`` against ``cdcpos.parse_many`` on the same file.
+
+    python benchmarks/bench_cli.py [--lines N] [--repeats R] [--json FILE]
+
+Target (CLI issue): the command within 1.5x of calling ``parse_many`` directly.
+
+* Baseline, in this process: read the file, split it into lines, ``cdcpos.parse_many(lines,
+  errors="collect")``: the values only, nothing printed.
+* Subject: the installed ``cdcpos`` console script in a subprocess, stdout to /dev/null;
+  wall time, interpreter start-up included (reported too).  ``parse`` prints one JSON
+  object per line with the value's fields; ``parse --no-fields`` leaves the fields out;
+  ``validate`` prints nothing for valid lines.
+
+Corpora, from the committed sample ``examples/positions.txt`` repeated to N lines:
+``examples`` (as committed: 18 valid lines of every kind and 3 invalid ones), ``valid``
+(its 18 valid lines), ``native`` (its 13 valid non-checkpoint lines) and ``checkpoints``
+(its 5 checkpoints).  The machine may be shared: baseline and subject runs alternate and
+each figure is the best of R runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import cdcpos
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "examples" / "positions.txt"
+
+
+def console_script() -> str:
+    beside = Path(sys.executable).with_name("cdcpos")
+    found = str(beside) if beside.exists() else shutil.which("cdcpos")
+    if not found:
+        sys.exit("the cdcpos console script is not installed: run `pip install -e .`")
+    return found
+
+
+def corpora() -> dict[str, list[str]]:
+    sample = SAMPLE.read_text(encoding="utf-8").splitlines()
+    _, problems = cdcpos.parse_many(sample, errors="collect")
+    invalid = {index for index, _ in problems}
+    valid = [line for index, line in enumerate(sample) if index not in invalid]
+    return {
+        "examples": sample,
+        "valid": valid,
+        "native": [line for line in valid if not line.startswith("checkpoint:")],
+        "checkpoints": [line for line in valid if line.startswith("checkpoint:")],
+    }
+
+
+def write_corpus(path: Path, lines: list[str], count: int) -> None:
+    repeated = (lines * (count // len(lines) + 1))[:count]
+    path.write_text("".join(line + "\n" for line in repeated), encoding="utf-8")
+
+
+def baseline(path: Path) -> None:
+    with path.open(encoding="utf-8") as file:
+        lines = file.read().splitlines()
+    cdcpos.parse_many(lines, errors="collect")
+
+
+def timed(function: Callable[[], Any]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def command_runner(args: list[str]) -> Callable[[], None]:
+    def run() -> None:
+        # Exit status 1 is validate's answer for a corpus with invalid lines.
+        result = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if result.returncode not in (0, 1):
+            raise SystemExit(f"{' '.join(args)} exited {result.returncode}")
+
+    return run
+
+
+def measure(path: Path, script: str, repeats: int) -> dict[str, float]:
+    subjects = {
+        "parse": command_runner([script, "parse", str(path)]),
+        "parse --no-fields": command_runner([script, "parse", "--no-fields", str(path)]),
+        "validate": command_runner([script, "validate", "-q", str(path)]),
+    }
+    best: dict[str, float] = {"parse_many": float("inf")}
+    best.update({name: float("inf") for name in subjects})
+    for _ in range(repeats):
+        # Alternate, so that baseline and subjects see the same load.
+        best["parse_many"] = min(best["parse_many"], timed(lambda: baseline(path)))
+        for name, run in subjects.items():
+            best[name] = min(best[name], timed(run))
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lines", type=int, default=200_000, help="lines per corpus")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per figure (best kept)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    script = console_script()
+    startup = min(timed(command_runner([script, "parse", os.devnull])) for _ in range(5))
+    results: dict[str, Any] = {
+        "lines": args.lines,
+        "repeats": args.repeats,
+        "startup_seconds": startup,
+        "corpora": {},
+    }
+    print(f"cdcpos start-up (parse of an empty file): {startup:.3f}s; {args.lines} lines each")
+    header = f"{'corpus':<12} {'parse_many':>10}"
+    for name in ("parse", "parse --no-fields", "validate"):
+        header += f" {name:>24}"
+    print(header)
+    with tempfile.TemporaryDirectory() as directory:
+        for corpus, lines in corpora().items():
+            path = Path(directory) / f"{corpus}.txt"
+            write_corpus(path, lines, args.lines)
+            best = measure(path, script, args.repeats)
+            row = f"{corpus:<12} {best['parse_many']:>9.2f}s"
+            ratios = {}
+            for name in ("parse", "parse --no-fields", "validate"):
+                ratios[name] = best[name] / best["parse_many"]
+                row += f" {best[name]:>14.2f}s ({ratios[name]:4.2f}x)"
+            print(row, flush=True)
+            results["corpora"][corpus] = {"seconds": best, "ratio_to_parse_many": ratios}
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
