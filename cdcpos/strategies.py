@@ -164,6 +164,9 @@ def _builds(cls: type[Position]) -> Callable[[str], bool]:
     return builds
 
 
+_TRAILING_LOOKAHEAD = re.compile(r"(.*)\(\?=([^()]*)\)")
+
+
 @cache
 def _terminal(name: str) -> SearchStrategy[str]:
     """Tokens of one terminal of the grammar that its value class accepts."""
@@ -173,12 +176,14 @@ def _terminal(name: str) -> SearchStrategy[str]:
         # and let its class write it (an instant has exactly one spelling).
         return _instants().map(lambda d: str(cls(d)))
     pattern = _terminal_pattern(name)
-    if "(?=" in pattern:
-        # The terminal looks ahead at what follows it ('#' after a checkpoint field):
-        # generate the token with that context, then keep the token alone.
+    context = _TRAILING_LOOKAHEAD.fullmatch(pattern)
+    if context is not None:
+        # The terminal looks ahead at what follows it (the '#' after a checkpoint field):
+        # generate the token followed by that context, then keep the token alone.
+        body, following = context.groups()
         compiled = re.compile(pattern)
         tokens = (
-            st.from_regex(r"\A(?:" + pattern + ")")
+            st.from_regex(f"(?:{body})(?:{following})", fullmatch=True)
             .map(compiled.match)
             .filter(lambda m: m is not None and m.end() > 0)
             .map(lambda m: m.group(0))  # type: ignore[union-attr]
@@ -806,10 +811,11 @@ def start_replication_task_requests(*, engine: str | None = None) -> SearchStrat
     if engine is not None:
         family_of_engine(engine, field="engine", text=engine)  # an unknown engine fails now
         start_texts = start_texts.filter(_accepted_for_engine(engine))
+    # DMS takes whole seconds (botocore drops microseconds on the wire).
     wire_times = st.one_of(
         st.datetimes(
             min_value=_FIRST_START, max_value=_LAST_START, timezones=st.just(timezone.utc)
-        ),
+        ).map(lambda d: d.replace(microsecond=0)),
         st.integers(min_value=0, max_value=_LAST_SECOND),
     )
     start: SearchStrategy[dict[str, Any]] = st.one_of(
