@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -695,9 +695,7 @@ def values_of_type(cls: type[Any]) -> SearchStrategy[Any]:
 
 # The last instant CdcStartTime can name (epoch seconds, as DMS receives it).
 _LAST_SECOND = int(
-    (
-        _MAX_INSTANT.replace(tzinfo=timezone.utc) - datetime(1970, 1, 1, tzinfo=timezone.utc)
-    ).total_seconds()
+    (_MAX_INSTANT.replace(tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds()
 )
 # Offsets stay a day inside the datetime range, so converting to UTC never leaves it.
 _FIRST_START = datetime(1970, 1, 1)
@@ -730,7 +728,7 @@ def start_times() -> SearchStrategy[Any]:
     seconds = st.integers(min_value=0, max_value=_LAST_SECOND)
     iso = st.one_of(
         aware.map(lambda d: d.isoformat()),
-        aware.map(lambda d: d.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"),
+        aware.map(lambda d: d.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"),
         naive.map(lambda d: d.date().isoformat()),
     )
     return st.one_of(
@@ -813,9 +811,9 @@ def start_replication_task_requests(*, engine: str | None = None) -> SearchStrat
         start_texts = start_texts.filter(_accepted_for_engine(engine))
     # DMS takes whole seconds (botocore drops microseconds on the wire).
     wire_times = st.one_of(
-        st.datetimes(
-            min_value=_FIRST_START, max_value=_LAST_START, timezones=st.just(timezone.utc)
-        ).map(lambda d: d.replace(microsecond=0)),
+        st.datetimes(min_value=_FIRST_START, max_value=_LAST_START, timezones=st.just(UTC)).map(
+            lambda d: d.replace(microsecond=0)
+        ),
         st.integers(min_value=0, max_value=_LAST_SECOND),
     )
     start: SearchStrategy[dict[str, Any]] = st.one_of(

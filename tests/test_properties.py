@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import pickle
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -67,7 +67,7 @@ def test_kinds_cover_every_value_class() -> None:
 def assert_consistent(a: Position, b: Position) -> None:
     """``==``, ``hash``, the four orderings and ``sort_key`` tell one story."""
     equal = a == b
-    assert equal == (not a != b) == (b == a)
+    assert (a != b) == (not equal) and (b == a) == equal
     if equal:
         assert hash(a) == hash(b)
         assert cdcpos.sort_key(a) == cdcpos.sort_key(b)
@@ -302,8 +302,8 @@ def test_pasted_strings_need_lenient(entry: str, data: st.DataObject) -> None:
 @given(value=strategies.start_times())
 def test_start_times_read_to_aware_utc(value: Any) -> None:
     read = cdcpos.parse_start_time(value)
-    assert read.tzinfo is timezone.utc
-    assert datetime(1970, 1, 1, tzinfo=timezone.utc) <= read
+    assert read.tzinfo is UTC
+    assert datetime(1970, 1, 1, tzinfo=UTC) <= read
     seconds = cdcpos.to_epoch_seconds(read)
     if read.microsecond == 0:
         assert seconds == int(seconds) and cdcpos.parse_start_time(seconds) == read
