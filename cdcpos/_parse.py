@@ -328,9 +328,12 @@ _CHECKPOINT_ONLY: dict[str, tuple[str, Any]] = {
 }
 
 
-def parse_kind(kind: str, text: object) -> Position:
-    """Parse ``text`` as one kind of value (the classes' constructors use this)."""
-    field = describe_kind(kind)
+def parse_kind(kind: str, text: object, field: str | None = None) -> Position:
+    """Parse ``text`` as one kind of value (the classes' constructors use this).
+
+    ``field`` names the value in messages (the class constructors pass their name).
+    """
+    field = field or describe_kind(kind)
     if kind in _CHECKPOINT_ONLY:
         terminal, cls = _CHECKPOINT_ONLY[kind]
         checked = _check_type(text, field)
@@ -340,12 +343,16 @@ def parse_kind(kind: str, text: object) -> Position:
             return cls._from_token(checked)  # type: ignore[no-any-return]
         if kind not in _KIND_ENTRY:
             raise InvalidPosition(
-                f"not {field} as written inside a checkpoint", field=field, text=checked
+                f"not {describe_kind(kind)} as written inside a checkpoint",
+                field=field,
+                text=checked,
             )
     value = _parse_one(_KIND_ENTRY[kind], text, None, False, field=field)
     if value.kind != kind:
         raise InvalidPosition(
-            f"this is {describe_kind(value.kind)}, not {field}", field=field, text=str(text)
+            f"this is {describe_kind(value.kind)}, not {describe_kind(kind)}",
+            field=field,
+            text=str(text),
         )
     return value
 

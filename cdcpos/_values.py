@@ -178,7 +178,7 @@ def _slot_setter(cls: type, name: str) -> Callable[[Any, Any], None]:
 def _parse_as(cls: type[Position], text: object) -> Position:
     from cdcpos._parse import parse_kind
 
-    return parse_kind(cls.kind, text)
+    return parse_kind(cls.kind, text, cls.__name__)
 
 
 def _adopt(self: Position, other: Position) -> None:

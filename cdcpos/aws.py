@@ -400,13 +400,9 @@ class _CdcRequest(_DmsModel):
 
     @classmethod
     def _check_cdc_phase(cls, field: str, info: ValidationInfo) -> None:
+        # No rule rejects CDC fields on a full-load task: AWS's own CreateReplicationTask
+        # example sends CdcStartTime with MigrationType full-load, so the service takes it.
         kind = _migration_type_of(info)
-        if kind == "full-load":
-            raise custom_error(
-                "cdcpos_migration_type",
-                f"{field} is given, but the task's MigrationType is 'full-load', which has "
-                "no CDC phase; use cdc or full-load-and-cdc, or drop the field",
-            )
         task_type = info.data.get("StartReplicationTaskType")
         if (
             field != "CdcStopPosition"
@@ -473,8 +469,7 @@ class StartReplicationTaskRequest(_CdcRequest):
     CloudFormation trap].  From the validation context: the source engine's position forms,
     no start time or date for PostgreSQL, no timestamp start for DocumentDB [doc: DMS user
     guide]; ``start-replication`` for a first run, and to start a ``cdc`` task from a given
-    point [doc: API reference]; no CDC field for a ``full-load`` task, which has no CDC
-    phase [decision].
+    point [doc: API reference].
 
     >>> request = StartReplicationTaskRequest(
     ...     ReplicationTaskArn="arn:aws:dms:us-east-1:123456789012:task:RALPZGYI3IUSJCBKKIRBEURKDY",
