@@ -1137,7 +1137,7 @@ exit status: 0 done (parse reports invalid lines in its output and exits 0);
              or positions with no common order (different engines or clocks).
 
 examples:
-  cdcpos parse examples/positions.txt          one JSON object per line
+  cdcpos parse examples/positions.txt                  # one JSON object per line
   cdcpos validate --kind start --value 0/5120E10
   cdcpos compare 4AF/B00000D0 16/B374D848
   cdcpos latest --key task --value checkpoint export.jsonl
@@ -1265,6 +1265,7 @@ def _parser() -> argparse.ArgumentParser:
         "--kind",
         choices=list(KINDS),
         default="any",
+        metavar="KIND",
         help="the field the positions are for: any start or stop position (default), "
         "start (CdcStartPosition), stop (CdcStopPosition), checkpoint "
         "(RecoveryCheckpoint), start-time (CdcStartTime), db2-context (StartFromContext)",
