@@ -434,26 +434,34 @@ class _Progress:
         self._bar.close()
 
     @staticmethod
-    def wanted(disabled: bool) -> bool:
+    def wanted(disabled: bool, streams_output: bool) -> bool:
+        """Only for a person watching: stderr a terminal, not CI, not a dumb terminal,
+        and not when the output itself streams to that terminal (the bar would tear it)."""
         if disabled or os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
             return False
         if os.environ.get("TERM") == "dumb":
             return False
-        try:
-            return sys.stderr.isatty()
-        except (AttributeError, ValueError):
-            return False
+        return _isatty(sys.stderr) and not (streams_output and _isatty(sys.stdout))
+
+
+def _isatty(stream: IO[str] | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):  # no such method, or a closed stream
+        return False
 
 
 class _Input:
     """The lines of the files named on the command line; stdin for none or ``-``."""
 
-    def __init__(self, paths: Sequence[str], command: str, no_progress: bool) -> None:
+    def __init__(
+        self, paths: Sequence[str], command: str, no_progress: bool, streams_output: bool = False
+    ) -> None:
         self.paths = list(paths) or [STDIN]
         self.command = command
         self.failed = False  # some file could not be read
         self._progress: _Progress | None = None
-        self._want_progress = _Progress.wanted(no_progress)
+        self._want_progress = _Progress.wanted(no_progress, streams_output)
 
     def warn(self, message: str) -> None:
         if self._progress is not None:
@@ -688,7 +696,7 @@ def _options(args: argparse.Namespace) -> _Options:
 
 
 def _command_parse(args: argparse.Namespace) -> int:
-    source = _Input(args.files, "parse", args.no_progress)
+    source = _Input(args.files, "parse", args.no_progress, streams_output=True)
     options = _options(args)
     out = _Output()
     fmt = args.format
@@ -1109,7 +1117,7 @@ def _command_convert(args: argparse.Namespace) -> int:
             one("", text)
         out.flush()
         return 1 if bad else 0
-    source = _Input([], "convert", args.no_progress)
+    source = _Input([], "convert", args.no_progress, streams_output=True)
     for block in source.blocks():
         for index, text in enumerate(block.texts):
             where = f"{block.source}:{block.first_line + index}: "

@@ -15,6 +15,7 @@ import struct
 import subprocess
 import sys
 import termios
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -776,15 +777,30 @@ def test_main_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     assert "cannot order" in captured.err
 
 
-def _run_on_a_terminal(**env: str) -> bytes:
-    """Run `cdcpos parse` with stderr on a pseudo-terminal, its input arriving slowly."""
+def _run_on_a_terminal(stdout_too: bool = False, **env: str) -> bytes:
+    """Run `cdcpos parse` with stderr on a pseudo-terminal, its input arriving slowly;
+    what the terminal showed."""
     controller, terminal = pty.openpty()
     # A fresh pty has no size; tqdm would draw a bar 0 columns wide.
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    shown: list[bytes] = []
+
+    def watch() -> None:  # read as it comes, or a full terminal would block the command
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the terminal's other side is closed
+                return
+            if not chunk:
+                return
+            shown.append(chunk)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     process = subprocess.Popen(
         [*CDCPOS, "parse"],
         stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
+        stdout=terminal if stdout_too else subprocess.DEVNULL,
         stderr=terminal,
         env=_env(**env),
     )
@@ -796,23 +812,19 @@ def _run_on_a_terminal(**env: str) -> bytes:
     process.stdin.write(b"0/2\n" * 1000)
     process.stdin.close()
     assert process.wait(timeout=60) == 0
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # EIO: the terminal's other side is closed
-            break
-        if not chunk:
-            break
-        shown += chunk
+    watcher.join(timeout=10)
     os.close(controller)
-    return shown
+    return b"".join(shown)
 
 
 def test_progress_bar_on_a_terminal_only() -> None:
     assert b"cdcpos parse: " in _run_on_a_terminal()
     assert _run_on_a_terminal(CI="true") == b""
     assert _run_on_a_terminal(TERM="dumb") == b""
+    # The records themselves stream to the terminal: a bar would tear them.
+    shown = _run_on_a_terminal(stdout_too=True)
+    assert b'"canonical":"0/2"' in shown
+    assert b"cdcpos parse: " not in shown
     # stderr a pipe (every other test): nothing but errors there.
     assert run("parse", EXAMPLES).stderr == b""
 
