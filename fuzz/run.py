@@ -1,0 +1,225 @@
+"""Run every fuzz target (or some) for a bounded number of inputs or time, and report.
+
+    python fuzz/run.py                          # every target, 10000 inputs each
+    python fuzz/run.py --runs 2000 parse        # one target
+    python fuzz/run.py --seconds 300            # 5 minutes per target (about an hour in all)
+
+Each target runs in its own process (``fuzz/fuzz.py``), several at a time, on a corpus
+directory per target (``fuzz/corpus/<target>``, kept between runs and seeded from
+``fuzz/seeds``) with a dictionary of the grammar's literals.  The table at the end gives,
+per target, the inputs run, the time, the coverage reached and whether anything was found;
+a finding leaves its input in ``fuzz/artifacts`` and makes the exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SEEDS = HERE / "seeds"
+
+# Words of the formats and of the mistakes users make, for libFuzzer's dictionary; the
+# grammar's own literal terminals are added from grammar/cdcpos.lark.
+_EXTRA_WORDS = (
+    "#", ":", "/", ".", "-", "*", "$", "T", "0x", "Oracle SCN:", "position:", " ",
+    "\u201c", "\u201d", "\ufeff", "\r\n", '"', "'", "Z", "+01:00", "1641556979000",
+    "00000000", "FFFFFFFF", "18446744073709551615", "9999-12-31T23:59:59",
+    '"CdcStartPosition": ', '"CdcStartTime": ', '"CdcStopPosition": ',
+    '"StartReplicationTaskType": "start-replication"', '"RecoveryCheckpoint": ',
+)  # fmt: skip
+
+
+def grammar_words() -> list[str]:
+    """The literal strings of the grammar (``"checkpoint:V"``, ``"NOW"``, ...)."""
+    from lark import Lark
+
+    from cdcpos._generate import ENTRY_POINTS, grammar_path
+
+    parser = Lark(
+        grammar_path().read_text(encoding="utf-8"), parser="lalr", start=list(ENTRY_POINTS)
+    )
+    words = [t.pattern.value for t in parser.terminals if t.pattern.type == "str"]
+    # Literal prefixes of regex terminals: "server_time:", "commit_time:", "timestamp:".
+    for t in parser.terminals:
+        prefix = re.match(r"[a-z_]+:", t.pattern.value)
+        if t.pattern.type == "re" and prefix:
+            words.append(prefix.group(0))
+    return sorted(set(words))
+
+
+def write_dictionary(path: Path) -> Path:
+    entries = []
+    for word in [*grammar_words(), *_EXTRA_WORDS]:
+        escaped = "".join(
+            chr(b) if 0x20 <= b < 0x7F and chr(b) not in '"\\' else f"\\x{b:02X}"
+            for b in word.encode("utf-8")
+        )
+        entries.append(f'"{escaped}"')
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(entries) + "\n", encoding="utf-8")
+    return path
+
+
+def seed_inputs(kind: str) -> list[bytes]:
+    """The committed seeds that suit a target's input form."""
+    # One input per line: the lines are UTF-8 (NUL, BOM and typographic quotes included).
+    if kind in ("positions", "start_times"):
+        return [line for line in (SEEDS / f"{kind}.txt").read_bytes().split(b"\n") if line]
+    if kind == "requests":
+        return [line for line in (SEEDS / "requests.jsonl").read_bytes().splitlines() if line]
+    if kind == "files":
+        lines = (SEEDS / "positions.txt").read_bytes().split(b"\n")
+        # Runs of a few lines, with both line endings.
+        chunks = [b"\n".join(lines[i : i + 4]) for i in range(0, len(lines), 4)]
+        return chunks + [chunk.replace(b"\n", b"\r\n") for chunk in chunks[::3]]
+    raise ValueError(kind)
+
+
+def prepare_corpus(directory: Path, seeds: list[bytes]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for seed in seeds:
+        (directory / f"seed-{hashlib.sha1(seed).hexdigest()[:16]}").write_bytes(seed)
+
+
+@dataclass
+class Result:
+    target: str
+    status: int
+    runs: int
+    seconds: float
+    coverage: int
+    corpus: int
+    finding: str | None
+    log: Path
+
+
+def run_target(
+    target: str,
+    kind: str,
+    *,
+    runs: int | None,
+    seconds: int | None,
+    seed: int,
+    corpus_root: Path,
+    artifacts: Path,
+    dictionary: Path,
+) -> Result:
+    corpus = corpus_root / target
+    prepare_corpus(corpus, seed_inputs(kind))
+    artifacts.mkdir(parents=True, exist_ok=True)
+    log = corpus_root / "logs" / f"{target}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable,
+        str(HERE / "fuzz.py"),
+        target,
+        f"-seed={seed}",
+        f"-dict={dictionary}",
+        "-timeout=10",  # an input taking seconds is a finding (backtracking)
+        "-print_final_stats=1",
+        f"-artifact_prefix={artifacts}/{target}-",
+        str(corpus),
+    ]
+    command.insert(4, f"-runs={runs}" if runs is not None else f"-max_total_time={seconds}")
+    started = time.perf_counter()
+    with log.open("w", encoding="utf-8") as out:
+        completed = subprocess.run(
+            command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, check=False
+        )
+    elapsed = time.perf_counter() - started
+    text = log.read_text(encoding="utf-8", errors="replace")
+    executed = re.findall(r"stat::number_of_executed_units: (\d+)", text)
+    coverage = re.findall(r"cov: (\d+) ft: \d+ corp: (\d+)", text)
+    finding = None
+    if completed.returncode != 0 or not executed:
+        found = re.search(
+            r"=== Uncaught Python exception: ===\n(?:.*\n)*?(\w+(?:Error|Exception)\b.*)", text
+        )
+        written = re.search(r"Test unit written to (\S+)", text)
+        finding = (found.group(1) if found else f"exit status {completed.returncode}") + (
+            f" [{written.group(1)}]" if written else ""
+        )
+    return Result(
+        target=target,
+        status=completed.returncode,
+        runs=int(executed[-1]) if executed else 0,
+        seconds=elapsed,
+        coverage=int(coverage[-1][0]) if coverage else 0,
+        corpus=int(coverage[-1][1]) if coverage else 0,
+        finding=finding,
+        log=log,
+    )
+
+
+def list_targets() -> dict[str, str]:
+    """Target name -> seed kind, asked of a fuzzing process (importing targets instruments)."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import targets\n"
+        "for name, target in targets.TARGETS.items(): print(name, target.seeds)\n"
+    )
+    listing = subprocess.run(
+        [sys.executable, "-c", code, str(HERE)], capture_output=True, text=True, check=True
+    ).stdout
+    return dict(line.split() for line in listing.splitlines() if line.strip())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("targets", nargs="*", help="targets to run (default: all)")
+    budget = parser.add_mutually_exclusive_group()
+    budget.add_argument("--runs", type=int, help="inputs per target (default 10000)")
+    budget.add_argument("--seconds", type=int, help="time per target, instead of --runs")
+    parser.add_argument("--seed", type=int, default=1, help="libFuzzer's random seed")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--corpus", type=Path, default=HERE / "corpus")
+    parser.add_argument("--artifacts", type=Path, default=HERE / "artifacts")
+    args = parser.parse_args(argv)
+    runs = args.runs if args.runs is not None or args.seconds is not None else 10000
+
+    known = list_targets()
+    chosen = args.targets or list(known)
+    unknown = [t for t in chosen if t not in known]
+    if unknown:
+        parser.error(f"unknown targets {unknown}; known: {', '.join(known)}")
+    dictionary = write_dictionary(args.corpus / "cdcpos.dict")
+    with ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
+        results = list(
+            pool.map(
+                lambda t: run_target(
+                    t,
+                    known[t],
+                    runs=runs,
+                    seconds=args.seconds,
+                    seed=args.seed,
+                    corpus_root=args.corpus,
+                    artifacts=args.artifacts,
+                    dictionary=dictionary,
+                ),
+                chosen,
+            )
+        )
+    print(
+        f"{'target':<30} {'inputs':>9} {'seconds':>8} {'inputs/s':>9} {'cov':>5} {'corpus':>7}  result"
+    )
+    for r in results:
+        rate = r.runs / r.seconds if r.seconds else 0.0
+        outcome = "ok" if r.finding is None else f"FINDING: {r.finding} (log: {r.log})"
+        print(
+            f"{r.target:<30} {r.runs:>9} {r.seconds:>8.1f} {rate:>9.0f} {r.coverage:>5} "
+            f"{r.corpus:>7}  {outcome}"
+        )
+    return 0 if all(r.finding is None for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
