@@ -8,7 +8,7 @@ Each target runs in its own process (``fuzz/fuzz.py``), several at a time, on a 
 directory per target (``fuzz/corpus/<target>``, kept between runs and seeded from
 ``fuzz/seeds``) with a dictionary of the grammar's literals.  The table at the end gives,
 per target, the inputs run, the time, the coverage reached and whether anything was found;
-a finding leaves its input in ``fuzz/artifacts`` and makes the exit status 1.
+a finding leaves its input in ``fuzz/corpus/artifacts`` and makes the exit status 1.
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="libFuzzer's random seed")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--corpus", type=Path, default=HERE / "corpus")
-    parser.add_argument("--artifacts", type=Path, default=HERE / "artifacts")
+    parser.add_argument("--artifacts", type=Path, default=HERE / "corpus" / "artifacts")
     args = parser.parse_args(argv)
     runs = args.runs if args.runs is not None or args.seconds is not None else 10000
 
