@@ -159,15 +159,15 @@ def known_mistake_hint(entry: str, text: str) -> str | None:
     if any(q in text for q in _TYPOGRAPHIC_QUOTES):
         return (
             "remove the typographic quotes \u201c\u201d (they come from copying the AWS "
-            "documentation), or pass lenient=True"
+            "documentation), or parse leniently (lenient=True; --lenient on the command line)"
         )
     if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
-        return "remove the quotes around the value, or pass lenient=True"
+        return "remove the quotes around the value, or parse leniently (lenient=True; --lenient on the command line)"
     if _CLOCK_SPACE.match(text):
         clock = _CLOCK_SPACE.match(text).group(1)  # type: ignore[union-attr]
-        return f"remove the space after '{clock}:' (older SDK docs print one), or pass lenient=True"
+        return f"remove the space after '{clock}:' (older SDK docs print one), or parse leniently (lenient=True; --lenient on the command line)"
     if stripped != text:
-        return "remove the whitespace around the value, or pass lenient=True"
+        return "remove the whitespace around the value, or parse leniently (lenient=True; --lenient on the command line)"
     if "\ufeff" in text:
         return "remove the byte order mark (U+FEFF) at the start"
     if any(not c.isascii() for c in text) and any(c.isdigit() and not c.isascii() for c in text):

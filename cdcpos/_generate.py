@@ -23,6 +23,7 @@ Run ``python -m cdcpos._generate`` after editing the grammar.
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,9 @@ class _Deriver:
         from lark import Lark
 
         parser = Lark(grammar_text, parser="lalr", start=list(ENTRY_POINTS))
+        # Terminals the grammar names; the others are its anonymous literals ("#"), which
+        # carry no value and are not captured.
+        self.named = set(re.findall(r"^([A-Z][A-Z0-9_]*)(?:\.[0-9]+)?\s*:", grammar_text, re.M))
         self.terminals = {t.name: t for t in parser.terminals}
         self.rules: dict[str, list[Any]] = {}
         for rule in parser.rules:
@@ -72,10 +76,10 @@ class _Deriver:
         return max(self._first_priority(r) for r in self.rules[symbol.name])
 
     def symbol(self, symbol: Any, groups: list[str] | None) -> str:
-        """Regex of one grammar symbol; with ``groups``, capture every terminal."""
+        """Regex of one grammar symbol; with ``groups``, capture every named terminal."""
         if symbol.is_term:
             body = self.terminals[symbol.name].pattern.to_regexp()
-            if groups is None:
+            if groups is None or symbol.name not in self.named:
                 return f"(?:{body})"
             groups.append(symbol.name)
             return f"({body})"

@@ -9,11 +9,12 @@ input matches a known mistake (``cdcpos._hints``).  Valid input never imports la
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal, overload
 
-from cdcpos import _fastpath
+from cdcpos import _fastpath, _values
 from cdcpos._engines import KIND_FAMILY, NO_DATE_START, describe_kind, family_of_engine
 from cdcpos._errors import InvalidPosition
 from cdcpos._values import (
@@ -130,21 +131,64 @@ def entry_pattern(entry: str) -> str:
     return _ENTRY_PATTERNS[entry]
 
 
-_checkpoint_rule: list[Any] = []
-
-
 def checkpoint_tokens(text: str) -> list[tuple[str, str]]:
-    """The ``(terminal, text)`` tokens of a checkpoint, from the grammar-derived expression."""
-    if not _checkpoint_rule:
-        _checkpoint_rule.append(re.compile(_fastpath.RULE_PATTERNS["checkpoint"]).fullmatch)
-    match = _checkpoint_rule[0](text)
-    assert match is not None, "only called on text the entry expression accepted"
+    """The ``(terminal, text)`` tokens of a checkpoint's named terminals, as lark's lexer
+    gives them, from the grammar-derived expression."""
+    match = re.fullmatch(_fastpath.RULE_PATTERNS["checkpoint"], text)
+    if match is None:
+        raise ValueError(f"not a checkpoint: {text!r}")
     names = _fastpath.RULE_GROUP_TERMINALS["checkpoint"]
-    return [
-        (name, token)
-        for name, token in zip(names, match.groups(), strict=True)
-        if token is not None
-    ]
+    return [(names[i], token) for i, token in enumerate(match.groups()) if token is not None]
+
+
+def _checkpoint_decoder() -> Callable[[str], Any]:
+    """A decoder of checkpoint text laid out from the checkpoint rule's capture groups.
+
+    The groups are the rule's named terminals in order: the version, the counters, and
+    two runs of position alternatives (the position, then the second position or ``*``).
+    """
+    names = _fastpath.RULE_GROUP_TERMINALS["checkpoint"]
+    roles = _values._CHECKPOINT_ROLES
+    version_index = names.index("CHECKPOINT_VERSION")
+    counters = operator.itemgetter(*(i for i, n in enumerate(names) if n == "CHECKPOINT_COUNTER"))
+    runs: list[list[tuple[int, Any]]] = []
+    for index, name in enumerate(names):
+        if name == "NO_POSITION" or name in _values.CHECKPOINT_POSITION_CLASSES:
+            alternative = (index, None if name == "NO_POSITION" else roles[name])
+            if runs and runs[-1][-1][0] == index - 1:
+                runs[-1].append(alternative)
+            else:
+                runs.append([alternative])
+    first_run, second_run = runs
+    match = re.compile(_fastpath.RULE_PATTERNS["checkpoint"]).fullmatch
+    fields = _values.checkpoint_fields
+
+    def decode(text: str) -> Any:
+        groups = match(text).groups()  # type: ignore[union-attr]
+        first: Any = None
+        second: Any = None
+        for index, build in first_run:
+            if groups[index] is not None:
+                first = build(groups[index])
+                break
+        for index, build in second_run:
+            if groups[index] is not None:
+                second = None if build is None else build(groups[index])
+                break
+        return fields(
+            int(groups[version_index]), tuple(map(int, counters(groups))), first, second, text
+        )
+
+    return decode
+
+
+def _decode_checkpoint(text: str) -> Any:
+    # Built on first use (compiling the expression is not for `import cdcpos`).
+    decode = _values.decode_checkpoint = _checkpoint_decoder()
+    return decode(text)
+
+
+_values.decode_checkpoint = _decode_checkpoint
 
 
 # ====================================================================== one string

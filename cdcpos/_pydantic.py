@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -458,7 +458,7 @@ class PositionField:
 
 def _iso_utc(value: datetime) -> str:
     """ISO 8601 in UTC with a ``Z``: what the AWS CLI prints and every reader accepts."""
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 _TIME_INPUTS = (datetime, date, int, float, Decimal, str)

@@ -8,7 +8,7 @@ bare date [doc: AWS CLI timestamp type, botocore ``parse_to_aware_datetime``].
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from cdcpos._engines import family_of_engine
@@ -18,9 +18,11 @@ __all__ = ["parse_start_time", "to_epoch_seconds"]
 
 FIELD = "CdcStartTime"
 StartTimeInput = datetime | date | int | float | Decimal | str
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The last second that datetime can hold, as epoch seconds (9999-12-31T23:59:59).
 _MAX_SECONDS = 253402300799
+# The first second of the year 1 (0001-01-01T00:00:00), as epoch seconds.
+_MIN_SECONDS = -62135596800
 _EPOCH_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _NO_START_TIME = {
     "postgres": "PostgreSQL sources do not support a custom CDC start time (DMS user guide)",
@@ -29,6 +31,13 @@ _NO_START_TIME = {
 
 
 def _from_epoch(seconds: Decimal, shown: str) -> datetime:
+    if seconds < _MIN_SECONDS:
+        raise InvalidPosition(
+            "epoch seconds before the year 1",
+            field=FIELD,
+            text=shown,
+            hint="CdcStartTime takes seconds since 1970-01-01T00:00:00Z",
+        )
     if abs(seconds) > _MAX_SECONDS:
         as_ms = seconds / 1000
         if abs(as_ms) <= _MAX_SECONDS:
@@ -77,10 +86,10 @@ def parse_start_time(value: StartTimeInput, *, engine: str | None = None) -> dat
         raise TypeError("CdcStartTime must be a datetime, a number or a str, not bool")
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if isinstance(value, (int, Decimal)):
         if isinstance(value, Decimal) and not value.is_finite():
             raise InvalidPosition("not a finite number", field=FIELD, text=str(value))
@@ -120,13 +129,13 @@ def _parse_text(text: str) -> datetime:
             hint="e.g. 2018-03-08T12:12:12Z, 2018-03-08T12:12:12+01:00, 2018-03-08 or 1520511132",
         ) from None
     if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def to_epoch_seconds(value: datetime) -> int | float:
     """Epoch seconds of an aware or naive-UTC ``datetime`` (what goes on the wire)."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     seconds = (value - _EPOCH).total_seconds()
     return int(seconds) if seconds == int(seconds) else seconds

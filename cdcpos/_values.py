@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, ClassVar, NoReturn
 
 __all__ = [
@@ -191,7 +191,7 @@ def _adopt(self: Position, other: Position) -> None:
 
 
 def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc)
+    return value.replace(tzinfo=UTC)
 
 
 # ====================================================================== date and clocks
@@ -207,7 +207,7 @@ class _Instant(Position):
     def __init__(self, text: str | datetime) -> None:
         if isinstance(text, datetime):
             if text.tzinfo is not None:
-                text = text.astimezone(timezone.utc).replace(tzinfo=None)
+                text = text.astimezone(UTC).replace(tzinfo=None)
             object.__setattr__(self, "_key", text.replace(microsecond=0))
             return
         _adopt(self, _parse_as(type(self), text))
@@ -649,13 +649,12 @@ class MySqlStreamPosition(Position):
     @classmethod
     def _from_token(cls, token: str) -> MySqlStreamPosition:
         file, offset, third, fourth, transaction, second_file, second_offset = token.split(":")
-        first = MySqlBinlogPosition._of(file, int(offset))
-        second = MySqlBinlogPosition._of(second_file, int(second_offset))
+        stem, _, sequence = file.rpartition(".")
+        first = (int(sequence), int(offset), file)
+        second = (int(second_file.rpartition(".")[2]), int(second_offset), second_file)
         self = _new(cls)
-        object.__setattr__(
-            self, "_key", (first._key, int(third), int(fourth), int(transaction), second._key)
-        )
-        object.__setattr__(self, "_domain", sys.intern("mysql_stream:" + first.stem))
+        _set_stream_key(self, (first, int(third), int(fourth), int(transaction), second))
+        _set_stream_domain(self, sys.intern("mysql_stream:" + stem))
         return self
 
     @property
@@ -683,6 +682,10 @@ class MySqlStreamPosition(Position):
     def __str__(self) -> str:
         first, third, fourth, transaction, second = self._key
         return f"{first[2]}:{first[1]}:{third}:{fourth}:{transaction}:{second[2]}:{second[1]}"
+
+
+_set_stream_key = _slot_setter(MySqlStreamPosition, "_key")
+_set_stream_domain = _slot_setter(MySqlStreamPosition, "_domain")
 
 
 # ====================================================================== checkpoint-only
@@ -836,8 +839,9 @@ class Checkpoint(Position):
     @classmethod
     def _from_tokens(cls, tokens: list[tuple[str, str]]) -> Checkpoint:
         """Build from ``(terminal, text)`` tokens, as lark's lexer or the fast path gives them."""
-        self = cls._from_token(text_of(tokens))
-        _set_decoded(self, _decode_tokens(tokens))
+        text = text_of(tokens)
+        self = cls._from_token(text)
+        _set_decoded(self, _decode_tokens(tokens, text))
         return self
 
     def _fields(
@@ -846,9 +850,7 @@ class Checkpoint(Position):
         try:
             return self._decoded
         except AttributeError:
-            from cdcpos._parse import checkpoint_tokens
-
-            decoded = _decode_tokens(checkpoint_tokens(self._text))
+            decoded = decode_checkpoint(self._text)
             _set_decoded(self, decoded)
             return decoded
 
@@ -959,32 +961,61 @@ _set_text = _slot_setter(Checkpoint, "_text")
 _set_decoded = _slot_setter(Checkpoint, "_decoded")
 
 
-def _decode_tokens(
-    tokens: list[tuple[str, str]],
-) -> _Decoded:
-    """The fields of a checkpoint from its tokens (literal tokens are skipped)."""
+# What each named terminal of a checkpoint contributes (anonymous literals contribute nothing).
+_COUNTER, _VERSION, _NONE = 0, 1, 2
+_CHECKPOINT_ROLES: dict[str, Any] = {
+    "CHECKPOINT_COUNTER": _COUNTER,
+    "CHECKPOINT_VERSION": _VERSION,
+    "NO_POSITION": _NONE,
+    **{name: cls._from_token for name, cls in CHECKPOINT_POSITION_CLASSES.items()},  # type: ignore[attr-defined]
+}
+
+
+def _decoder_not_installed(text: str) -> _Decoded:  # pragma: no cover - replaced at import
+    raise RuntimeError("cdcpos._parse installs the checkpoint decoder")
+
+
+#: Set by cdcpos._parse: decodes a checkpoint's text with the grammar-derived expression.
+decode_checkpoint: Callable[[str], _Decoded] = _decoder_not_installed
+
+
+def _decode_tokens(tokens: list[tuple[str, str]], text: str) -> _Decoded:
+    """The fields of a checkpoint from its ``(terminal, text)`` tokens."""
     version = 0
     counters: list[int] = []
     positions: list[Position | None] = []
-    for terminal, text in tokens:
-        if terminal == "CHECKPOINT_COUNTER":
-            counters.append(int(text))
-        elif terminal == "CHECKPOINT_VERSION":
-            version = int(text)
-        elif terminal == "NO_POSITION":
+    roles = _CHECKPOINT_ROLES
+    for terminal, token in tokens:
+        role = roles.get(terminal)
+        if role is _COUNTER:
+            counters.append(int(token))
+        elif role is _VERSION:
+            version = int(token)
+        elif role is _NONE:
             positions.append(None)
-        elif terminal in CHECKPOINT_POSITION_CLASSES:
-            positions.append(CHECKPOINT_POSITION_CLASSES[terminal]._from_token(text))  # type: ignore[attr-defined]
+        elif role is not None:
+            positions.append(role(token))
     first, second = positions
     assert first is not None  # the grammar has no '*' in the first position
+    return checkpoint_fields(version, tuple(counters), first, second, text)
+
+
+def checkpoint_fields(
+    version: int,
+    counters_tuple: tuple[int, ...],
+    first: Position,
+    second: Position | None,
+    text: str,
+) -> _Decoded:
+    """A checkpoint's decoded fields, with its domain and (sort) keys."""
     second_key = () if second is None else second._sort_key()
-    key = (first._key, version, tuple(counters), second_key, text_of(tokens))
+    key = (first._key, version, counters_tuple, second_key, text)
     # Interned, so that comparing the domains of two sort keys is an identity check; the
     # sort key is flat, so that sorting compares the position right after the domain.
     domain = sys.intern("checkpoint:" + first._domain)
     return (
         version,
-        tuple(counters),
+        counters_tuple,
         first,
         second,
         domain,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
@@ -170,7 +171,7 @@ def test_lenient_still_rejects_what_is_wrong_inside() -> None:
 def test_start_time_forms() -> None:
     from datetime import date, datetime, timedelta, timezone
 
-    utc = timezone.utc
+    utc = UTC
     expected = datetime(2018, 3, 8, 12, 12, 12, tzinfo=utc)
     for value in [
         expected,
@@ -200,7 +201,8 @@ def test_start_time_milliseconds_trap_shows_both_readings() -> None:
 
 @pytest.mark.parametrize(
     "value", ["", " 1520511132", "yesterday", "2018-03-08T12:12:12 UTC", "\u0661\u0662", "1e9",
-              "1_000", float("nan"), float("inf"), 10**30, "9" * 65],
+              "1_000", float("nan"), float("inf"), 10**30, "9" * 65, "-99999999999",
+              -62135596801],
 )  # fmt: skip
 def test_start_time_rejections(value: object) -> None:
     rejection(cdcpos.parse_start_time, value)

@@ -6,7 +6,7 @@ import json
 import re
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -419,7 +419,7 @@ def test_a_context_that_is_not_a_mapping_is_left_alone() -> None:
 
 # ---------------------------------------------------------------- CdcStartTime
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import copy
 import itertools
 import operator
 import pickle
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -95,8 +95,8 @@ def test_date_values() -> None:
     d = cdcpos.parse("2018-03-08T12:12:12")
     assert isinstance(d, cdcpos.DatePosition)
     assert d.value == datetime(2018, 3, 8, 12, 12, 12)
-    assert d.to_utc() == datetime(2018, 3, 8, 12, 12, 12, tzinfo=timezone.utc)
-    assert cdcpos.DatePosition(datetime(2018, 3, 8, 13, 12, 12, 999, tzinfo=timezone.utc)) > d
+    assert d.to_utc() == datetime(2018, 3, 8, 12, 12, 12, tzinfo=UTC)
+    assert cdcpos.DatePosition(datetime(2018, 3, 8, 13, 12, 12, 999, tzinfo=UTC)) > d
 
 
 def test_postgres_arithmetic() -> None:
