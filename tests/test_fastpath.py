@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -127,7 +128,9 @@ def _terminal_strategies(entry: str) -> dict[str, Any]:
     return explicit
 
 
+@functools.cache
 def grammar_strings(entry: str) -> st.SearchStrategy[str]:
+    # Built once per entry: from_lark validates a strategy for every terminal.
     return from_lark(
         lark_parser(transform=False), start=entry, explicit=_terminal_strategies(entry)
     )
@@ -184,11 +187,16 @@ def test_grammar_strings_agree(entry: str, data: st.DataObject) -> None:
         assert str(value) == text
 
 
+@functools.cache
+def _mutated_grammar_strings(entry: str) -> st.SearchStrategy[str]:
+    return mutated(grammar_strings(entry))
+
+
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
 @_differential(50)
 @given(data=st.data())
 def test_mutated_grammar_strings_agree(entry: str, data: st.DataObject) -> None:
-    assert_agree(entry, data.draw(mutated(grammar_strings(entry))))
+    assert_agree(entry, data.draw(_mutated_grammar_strings(entry)))
 
 
 _EXAMPLE_TEXTS = [s for s, _ in SPEC_EXAMPLES] + [s for s, *_ in INVALID_STRINGS]
@@ -207,13 +215,18 @@ def test_mutated_examples_agree(entry: str, data: st.DataObject) -> None:
     assert_agree(entry, data.draw(mutated(st.sampled_from(_EXAMPLE_TEXTS))))
 
 
+@functools.cache
+def _long_run_strings(entry: str) -> st.SearchStrategy[str]:
+    base = st.one_of(grammar_strings(entry), st.sampled_from(_EXAMPLE_TEXTS))
+    return st.one_of(base, mutated(base))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
-@_differential(2500)
+@_differential(2000)
 @given(data=st.data())
 def test_differential_long_run(entry: str, data: st.DataObject) -> None:
-    base = st.one_of(grammar_strings(entry), st.sampled_from(_EXAMPLE_TEXTS))
-    text = data.draw(st.one_of(base, mutated(base)))
+    text = data.draw(_long_run_strings(entry))
     assert_agree(entry, text)
 
 
