@@ -1,0 +1,244 @@
+"""Time against input length for adversarial inputs: the curve must be at most linear.
+
+    python benchmarks/adversarial.py                  # lengths 1 KB .. 1 MB
+    python benchmarks/adversarial.py --max-length 65536 --json out.json
+
+Inputs built to make a backtracking matcher blow up: long digit runs, long hex runs,
+repeated separators (``.1.1.1``, ``1:1:1``), deep nesting of ``#`` and ``:`` in
+checkpoints, near misses that fail only at the last character, runs of spaces.
+
+Subjects, per input family and length:
+
+* every public entry point (``parse``, ``parse_start_position``, ``parse_stop_position``,
+  ``parse_checkpoint``, ``parse_db2_start_from_context``, ``parse_many``, ``iter_parse``,
+  ``parse_start_time``): past ``cdcpos.MAX_LENGTH`` they reject before any work, so the
+  curve is flat there; up to the limit they do everything (fast path, lark, diagnosis);
+* the grammar-derived regular expression of each entry (``cdcpos._parse.matcher``), the
+  lark parser (``cdcpos._lark.parse_with_lark``) and the error diagnosis
+  (``cdcpos._diagnose.first_problem`` and ``known_mistake_hint``) called directly on the
+  full length, to show that nothing backtracks catastrophically even without the limit.
+
+The table gives the best time of a few runs in microseconds, and the growth exponent
+``k`` of ``time ~ length**k`` fitted over the longest lengths (1 is linear; ``flat`` when
+the time does not grow).  The verdict line fails (exit status 1) when any ``k`` exceeds
+the threshold (``--threshold``, 1.3: linear with noise; ``n log n`` is about 1.1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import io
+import json
+import math
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import cdcpos
+from cdcpos import _diagnose, _lark, _parse
+
+ENTRIES = ("start_position", "stop_position", "checkpoint", "db2_start_from_context", "any")
+FIELDS = "#0#0#*#0#0"
+
+
+def _repeat(unit: str, length: int, prefix: str = "", suffix: str = "") -> str:
+    body = length - len(prefix) - len(suffix)
+    return prefix + (unit * (body // len(unit) + 1))[: max(body, 0)] + suffix
+
+
+# Each family: length -> input of about that length.
+FAMILIES: dict[str, Callable[[int], str]] = {
+    # A bare decimal is an Oracle SCN: the fast path reads all digits, then the range check.
+    "digits": lambda n: "9" * n,
+    "digits+bad": lambda n: "1" * (n - 1) + "x",
+    "hex+slash": lambda n: _repeat("A", n, suffix="/"),
+    # A binlog stem may hold dots: '[A-Za-z0-9_][A-Za-z0-9_.-]*\.[0-9]+:' backtracks per dot.
+    "dots": lambda n: _repeat(".1", n, prefix="a", suffix="!"),
+    "dots+colon": lambda n: _repeat(".1", n, prefix="a", suffix=":x"),
+    "colons": lambda n: _repeat("1:", n),
+    "hex-colons": lambda n: _repeat("00000000:", n),
+    # Deep '#' nesting: the checkpoint fields repeated far past the eight there are.
+    "hashes": lambda n: _repeat("1#", n, prefix="checkpoint:V1#"),
+    "hash-stars": lambda n: _repeat("*#", n, prefix="checkpoint:V1#1#x#0#0#"),
+    # One huge position field: opaque (valid shape), a MySQL stream near miss, and '$.'s.
+    "checkpoint-opaque": lambda n: _repeat("x", n, prefix="checkpoint:V1#1#", suffix=FIELDS),
+    "checkpoint-mysql": lambda n: _repeat(
+        ".1", n, prefix="checkpoint:V1#1#a", suffix=":1:1:1:1:a.1:1x" + FIELDS
+    ),
+    "checkpoint-colons": lambda n: _repeat(":1", n, prefix="checkpoint:V1#1#a.1", suffix=FIELDS),
+    "mysql-streams": lambda n: _repeat("a.1:1:-1:1:1:a.1:", n, prefix="checkpoint:V1#1#"),
+    # Spaces: lenient mode strips them; the hints look for a space after the clock.
+    "spaces": lambda n: _repeat(" ", n, suffix="0/1"),
+    "clock-spaces": lambda n: _repeat(" ", n, prefix="server_time:", suffix="x"),
+    "spaces-clock": lambda n: _repeat(" ", n, suffix="server_time: x"),
+    "quotes": lambda n: _repeat("\u201c", n, suffix="0/1"),
+}
+
+
+def _swallow(call: Callable[..., Any], *args: Any) -> None:
+    """Call, ignoring the rejections the subject is expected to raise."""
+    from lark.exceptions import LarkError
+
+    # ValueError: a range check inside a rule, when lark is called directly.
+    with contextlib.suppress(cdcpos.InvalidPosition, LarkError, ValueError):
+        call(*args)
+
+
+def _bulk(text: str) -> None:
+    cdcpos.parse_many([text, text], errors="collect")
+
+
+def _streamed(text: str) -> None:
+    list(cdcpos.iter_parse(io.StringIO(text), errors="collect"))
+
+
+def _regex(entry: str) -> Callable[[str], object]:
+    compiled = _parse.matcher(entry)
+    return lambda text: compiled(text)
+
+
+def _lark_parse(entry: str) -> Callable[[str], object]:
+    return lambda text: _swallow(_lark.parse_with_lark, entry, text)
+
+
+def _first_problem(entry: str) -> Callable[[str], object]:
+    return lambda text: _diagnose.first_problem(entry, text)
+
+
+SUBJECTS: dict[str, Callable[[str], object]] = {
+    "parse": lambda text: _swallow(cdcpos.parse, text),
+    "parse lenient": lambda text: _swallow(functools.partial(cdcpos.parse, lenient=True), text),
+    "parse_start_position": lambda text: _swallow(cdcpos.parse_start_position, text),
+    "parse_stop_position": lambda text: _swallow(cdcpos.parse_stop_position, text),
+    "parse_checkpoint": lambda text: _swallow(cdcpos.parse_checkpoint, text),
+    "parse_db2_start_from_context": lambda text: _swallow(
+        cdcpos.parse_db2_start_from_context, text
+    ),
+    "parse_many": _bulk,
+    "iter_parse": _streamed,
+    "parse_start_time": lambda text: _swallow(cdcpos.parse_start_time, text),
+    **{f"regex {entry}": _regex(entry) for entry in ENTRIES},
+    **{f"lark {entry}": _lark_parse(entry) for entry in ENTRIES if entry != "any"},
+    **{f"first_problem {entry}": _first_problem(entry) for entry in ENTRIES},
+    "known_mistake_hint": lambda text: _diagnose.known_mistake_hint("stop_position", text),
+}
+
+
+def measure(subject: Callable[[str], object], text: str, budget: float) -> float:
+    """Best time of a few runs (seconds): more runs for quick calls, one for slow ones."""
+    best = math.inf
+    spent = 0.0
+    runs = 0
+    while runs < 3 or (spent < budget and runs < 50):
+        started = time.perf_counter()
+        subject(text)
+        elapsed = time.perf_counter() - started
+        best = min(best, elapsed)
+        spent += elapsed
+        runs += 1
+        if elapsed > budget:
+            break
+    return best
+
+
+def exponent(lengths: list[int], times: list[float]) -> float | None:
+    """Slope of log(time) over log(length), over the points above a measurable floor."""
+    points = [(math.log(n), math.log(t)) for n, t in zip(lengths, times, strict=True) if t > 2e-5]
+    if len(points) < 2:
+        return None  # flat: below the timer's useful resolution everywhere
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+
+
+# Subjects that run on the whole input; the others stop at cdcpos.MAX_LENGTH.
+_UNBOUNDED = ("regex ", "lark ", "first_problem ", "known_mistake_hint")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--max-length", type=int, default=1 << 20)
+    parser.add_argument("--threshold", type=float, default=1.3)
+    parser.add_argument("--budget", type=float, default=0.05, help="seconds per measurement")
+    parser.add_argument(
+        "--cap", type=float, default=5.0, help="stop a row once one input takes this long"
+    )
+    parser.add_argument("--subjects", nargs="*", help="subject names (default: all)")
+    parser.add_argument("--families", nargs="*", help="input families (default: all)")
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args(argv)
+
+    # Below the limit (where the entry points do all their work), and on to 1 MB.
+    lengths = sorted({256, 1024, cdcpos.MAX_LENGTH, *(4**k for k in range(6, 11))})
+    lengths = [n for n in lengths if n <= args.max_length]
+    subjects = {k: v for k, v in SUBJECTS.items() if not args.subjects or k in args.subjects}
+    families = {k: v for k, v in FAMILIES.items() if not args.families or k in args.families}
+    # Build the lazily constructed parts first, so no row pays for them.
+    for subject in subjects.values():
+        subject("0/x")
+
+    print(
+        f"time in microseconds, best of several runs; cdcpos.MAX_LENGTH = {cdcpos.MAX_LENGTH}; "
+        f"'-': not run, an earlier length took over {args.cap:g} s"
+    )
+    print(
+        f"{'subject':<31}{'input family':<19}"
+        + "".join(f"{_size(n):>10}" for n in lengths)
+        + f"{'k':>6}"
+    )
+    figures = []
+    worst: tuple[float, str] = (0.0, "")
+    for subject_name, subject in subjects.items():
+        unbounded = subject_name.startswith(_UNBOUNDED)
+        for family_name, family in families.items():
+            times: list[float] = []
+            for n in lengths:
+                if times and times[-1] > args.cap:
+                    break
+                times.append(measure(subject, family(n), args.budget))
+            measured = lengths[: len(times)]
+            # The entry points reject past the limit at once: their growth is below it.
+            fitted = [i for i, n in enumerate(measured) if unbounded or n <= cdcpos.MAX_LENGTH]
+            k = exponent([measured[i] for i in fitted], [times[i] for i in fitted])
+            shown = "flat" if k is None or k < 0.05 else f"{k:.2f}"
+            cells = [f"{t * 1e6:>10.0f}" if t >= 1e-4 else f"{t * 1e6:>10.1f}" for t in times]
+            cells += [f"{'-':>10}"] * (len(lengths) - len(times))
+            print(
+                f"{subject_name:<31}{family_name:<19}" + "".join(cells) + f"{shown:>6}", flush=True
+            )
+            figures.append(
+                {
+                    "subject": subject_name,
+                    "family": family_name,
+                    "lengths": measured,
+                    "seconds": times,
+                    "exponent": k,
+                }
+            )
+            if k is not None and k > worst[0]:
+                worst = (k, f"{subject_name} on {family_name}")
+    verdict = "ok" if worst[0] <= args.threshold else "SUPERLINEAR"
+    print(
+        f"largest growth exponent: {worst[0]:.2f} ({worst[1]}); threshold {args.threshold}: "
+        f"{verdict}"
+    )
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump({"figures": figures, "worst": worst, "verdict": verdict}, out, indent=1)
+    return 0 if verdict == "ok" else 1
+
+
+def _size(n: int) -> str:
+    return (
+        f"{n >> 20}M"
+        if n >= 1 << 20 and n % (1 << 20) == 0
+        else (f"{n >> 10}K" if n % 1024 == 0 else str(n))
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
