@@ -87,7 +87,7 @@ def parse_start_time(value: StartTimeInput, *, engine: str | None = None) -> dat
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        return _to_utc(value, str(value))
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if isinstance(value, (int, Decimal)):
@@ -130,7 +130,17 @@ def _parse_text(text: str) -> datetime:
         ) from None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return _to_utc(parsed, text)
+
+
+def _to_utc(value: datetime, shown: str) -> datetime:
+    """An aware ``datetime`` in UTC; an offset that pushes it past year 1 or 9999 is invalid."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise InvalidPosition(
+            "in UTC this instant is before the year 1 or after 9999", field=FIELD, text=shown
+        ) from None
 
 
 def to_epoch_seconds(value: datetime) -> int | float:

@@ -202,7 +202,7 @@ def test_start_time_milliseconds_trap_shows_both_readings() -> None:
 @pytest.mark.parametrize(
     "value", ["", " 1520511132", "yesterday", "2018-03-08T12:12:12 UTC", "\u0661\u0662", "1e9",
               "1_000", float("nan"), float("inf"), 10**30, "9" * 65, "-99999999999",
-              -62135596801],
+              -62135596801, "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"],
 )  # fmt: skip
 def test_start_time_rejections(value: object) -> None:
     rejection(cdcpos.parse_start_time, value)
