@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Run one fuzz target under atheris (libFuzzer): ``python fuzz/fuzz.py TARGET [flags] [dirs]``.
 
 ``TARGET`` is a name from ``fuzz/targets.py`` (``python fuzz/fuzz.py --list`` prints them);
@@ -10,10 +11,12 @@ with ``python fuzz/fuzz.py TARGET crash-...``.  ``fuzz/run.py`` runs every targe
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+_TARGET_VARIABLE = "CDCPOS_FUZZ_TARGET"
 
 
 def main(argv: list[str]) -> int:
@@ -26,7 +29,12 @@ def main(argv: list[str]) -> int:
     if argv[1] == "--list":
         print("\n".join(targets.TARGETS))
         return 0
+    # libFuzzer's -fork and -jobs modes start this script again with the flags alone:
+    # the target travels in the environment.
     name = argv[1]
+    if name.startswith("-") and _TARGET_VARIABLE in os.environ:
+        name, argv = os.environ[_TARGET_VARIABLE], [argv[0], "", *argv[1:]]
+    os.environ[_TARGET_VARIABLE] = name
     if name not in targets.TARGETS:
         print(f"unknown target {name!r}; known: {', '.join(targets.TARGETS)}", file=sys.stderr)
         return 2
@@ -34,7 +42,7 @@ def main(argv: list[str]) -> int:
     flags = argv[2:]
     if not any(flag.startswith("-max_len=") for flag in flags):
         flags.insert(0, f"-max_len={target.max_len}")
-    atheris.Setup([argv[0], *flags], target.function)
+    atheris.Setup([str(Path(argv[0]).resolve()), *flags], target.function)
     atheris.Fuzz()
     return 0  # pragma: no cover - atheris.Fuzz() exits the process
 

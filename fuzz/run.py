@@ -99,8 +99,34 @@ class Result:
     seconds: float
     coverage: int
     corpus: int
-    finding: str | None
+    findings: dict[str, list[Path]]  # the exception a finding raises -> its inputs
     log: Path
+
+
+def replay(target: str, artifact: Path) -> str:
+    """What an input found: the first line of the exception it raises, run on its own."""
+    completed = subprocess.run(
+        [sys.executable, str(HERE / "fuzz.py"), target, str(artifact)],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
+    return _exception_line(completed.stdout + completed.stderr) or (
+        "no longer fails" if completed.returncode == 0 else f"exit {completed.returncode}"
+    )
+
+
+def _exception_line(log: str) -> str | None:
+    # atheris prints the exception's summary line right after this marker.
+    found = re.search(r"=== Uncaught Python exception: ===\n(.*)", log)
+    if found:
+        return found.group(1).strip()[:200]
+    if "ERROR: libFuzzer: timeout" in log:
+        return "timeout: one input took over 10 s"
+    return None
 
 
 def run_target(
@@ -113,6 +139,7 @@ def run_target(
     corpus_root: Path,
     artifacts: Path,
     dictionary: Path,
+    keep_going: bool = False,
 ) -> Result:
     corpus = corpus_root / target
     prepare_corpus(corpus, seed_inputs(kind))
@@ -123,6 +150,7 @@ def run_target(
         sys.executable,
         str(HERE / "fuzz.py"),
         target,
+        f"-runs={runs}" if runs is not None else f"-max_total_time={seconds}",
         f"-seed={seed}",
         f"-dict={dictionary}",
         "-timeout=10",  # an input taking seconds is a finding (backtracking)
@@ -130,7 +158,10 @@ def run_target(
         f"-artifact_prefix={artifacts}/{target}-",
         str(corpus),
     ]
-    command.insert(4, f"-runs={runs}" if runs is not None else f"-max_total_time={seconds}")
+    if keep_going:
+        # A child process fuzzes; a finding is recorded and fuzzing goes on.
+        command[4:4] = ["-fork=1", "-ignore_crashes=1", "-ignore_timeouts=1"]
+    before = set(artifacts.glob(f"{target}-*"))
     started = time.perf_counter()
     with log.open("w", encoding="utf-8") as out:
         completed = subprocess.run(
@@ -139,16 +170,15 @@ def run_target(
     elapsed = time.perf_counter() - started
     text = log.read_text(encoding="utf-8", errors="replace")
     executed = re.findall(r"stat::number_of_executed_units: (\d+)", text)
+    executed += re.findall(r"^#(\d+): cov:", text, flags=re.MULTILINE)  # -fork's progress
     coverage = re.findall(r"cov: (\d+) ft: \d+ corp: (\d+)", text)
-    finding = None
-    if completed.returncode != 0 or not executed:
-        found = re.search(
-            r"=== Uncaught Python exception: ===\n(?:.*\n)*?(\w+(?:Error|Exception)\b.*)", text
-        )
-        written = re.search(r"Test unit written to (\S+)", text)
-        finding = (found.group(1) if found else f"exit status {completed.returncode}") + (
-            f" [{written.group(1)}]" if written else ""
-        )
+    findings: dict[str, list[Path]] = {}
+    for artifact in sorted(set(artifacts.glob(f"{target}-*")) - before)[:50]:
+        findings.setdefault(replay(target, artifact), []).append(artifact)
+    findings.pop("no longer fails", None)
+    if not findings and (completed.returncode != 0 or not executed):
+        summary = _exception_line(text) or f"exit status {completed.returncode}, see the log"
+        findings[summary] = []
     return Result(
         target=target,
         status=completed.returncode,
@@ -156,7 +186,7 @@ def run_target(
         seconds=elapsed,
         coverage=int(coverage[-1][0]) if coverage else 0,
         corpus=int(coverage[-1][1]) if coverage else 0,
-        finding=finding,
+        findings=findings,
         log=log,
     )
 
@@ -181,6 +211,11 @@ def main(argv: list[str] | None = None) -> int:
     budget.add_argument("--seconds", type=int, help="time per target, instead of --runs")
     parser.add_argument("--seed", type=int, default=1, help="libFuzzer's random seed")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="record findings and go on fuzzing (libFuzzer -fork=1 -ignore_crashes=1)",
+    )
     parser.add_argument("--corpus", type=Path, default=HERE / "corpus")
     parser.add_argument("--artifacts", type=Path, default=HERE / "corpus" / "artifacts")
     args = parser.parse_args(argv)
@@ -204,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
                     corpus_root=args.corpus,
                     artifacts=args.artifacts,
                     dictionary=dictionary,
+                    keep_going=args.keep_going,
                 ),
                 chosen,
             )
@@ -213,12 +249,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     for r in results:
         rate = r.runs / r.seconds if r.seconds else 0.0
-        outcome = "ok" if r.finding is None else f"FINDING: {r.finding} (log: {r.log})"
+        outcome = "ok" if not r.findings else f"{len(r.findings)} FINDING(S) (log: {r.log})"
         print(
             f"{r.target:<30} {r.runs:>9} {r.seconds:>8.1f} {rate:>9.0f} {r.coverage:>5} "
             f"{r.corpus:>7}  {outcome}"
         )
-    return 0 if all(r.finding is None for r in results) else 1
+        for summary, inputs in r.findings.items():
+            example = f"; e.g. {inputs[0]}" if inputs else ""
+            print(f"    {summary} ({len(inputs)} input(s){example})")
+    return 0 if all(not r.findings for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import importlib.util
 import io
 import math
 import pickle
+import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -300,7 +301,7 @@ def parse_start_time(data: bytes) -> None:
     text = text_of(data)
     _check_start_time(text)
     stripped = text.strip()
-    if stripped.lstrip("-").isdigit() and stripped.isascii() and len(stripped) < 4000:
+    if re.fullmatch(r"-?[0-9]{1,4000}", stripped):
         _check_start_time(int(stripped))
     try:
         number = Decimal(stripped) if stripped.isascii() else None

@@ -35,9 +35,10 @@ EXPECTED_TARGETS = {
 }
 # Targets that stop on a known core bug (see the reason); strict, so a fix is noticed.
 KNOWN_CORE_BUGS = {
-    "parse_start_time": "core bug: parse_start_time raises OverflowError, not InvalidPosition, "
-    "for instants before year 1 or after 9999 in UTC (-62135596801, "
-    "'0001-01-01T00:00:00+05:00'); fuzz/seeds/start_times.txt holds the reproduction",
+    "parse_start_time": "core bug: parse_start_time(Decimal('1e1000000')) raises "
+    "decimal.Overflow, not InvalidPosition; and it accepts datetime(9999, 12, 31, 23, 59, 59, "
+    "500000) but rejects its own epoch seconds 253402300799.5 (to_epoch_seconds), with a "
+    "milliseconds hint; fuzz/seeds/start_times.txt holds both reproductions",
 }
 
 
