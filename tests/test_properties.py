@@ -357,6 +357,22 @@ def test_requests_fit_the_botocore_model(dms_operation: Any, request: dict[str, 
     assert body.get("CdcStartPosition") == request.get("CdcStartPosition")
 
 
+@bounded(100)
+@given(request=strategies.start_replication_task_requests())
+def test_requests_validate_as_the_cdcpos_aws_model(request: dict[str, Any]) -> None:
+    """The strategy and cdcpos.aws (written separately) agree on what a request is."""
+    from cdcpos.aws import StartReplicationTaskRequest
+
+    model = StartReplicationTaskRequest.model_validate(request)
+    kwargs = model.to_boto3()
+    assert kwargs["ReplicationTaskArn"] == request["ReplicationTaskArn"]
+    for field in ("CdcStartPosition", "CdcStopPosition"):
+        if field in request:
+            assert cdcpos.parse(kwargs[field]) == cdcpos.parse(request[field])
+    if "CdcStartTime" in request:
+        assert kwargs["CdcStartTime"] == cdcpos.parse_start_time(request["CdcStartTime"])
+
+
 @bounded(30)
 @given(request=strategies.start_replication_task_requests(engine="postgres"))
 def test_requests_for_an_engine_carry_its_positions(request: dict[str, Any]) -> None:
