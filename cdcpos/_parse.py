@@ -406,6 +406,11 @@ def parse_kind(kind: str, text: object, field: str | None = None) -> Position:
 _ERRORS = ("raise", "skip", "collect")
 
 
+def _check_errors(errors: str) -> None:
+    if errors not in _ERRORS:
+        raise ValueError(f"errors must be one of {_ERRORS}, not {errors!r}")
+
+
 def _entry_of(kind: str | None) -> str:
     try:
         return _KIND_ALIASES[kind]
@@ -456,8 +461,7 @@ def parse_many(
     >>> values, [(i, e.column) for i, e in problems]
     ([PostgresLsn('0/1')], [(1, 3)])
     """
-    if errors not in _ERRORS:
-        raise ValueError(f"errors must be one of {_ERRORS}, not {errors!r}")
+    _check_errors(errors)
     entry = _entry_of(kind)
     values: list[Position] = []
     problems: list[tuple[int, InvalidPosition]] = []
@@ -526,9 +530,20 @@ def iter_parse(
     >>> list(cdcpos.iter_parse(io.StringIO("0/1\\n0/2\\r\\n")))
     [PostgresLsn('0/1'), PostgresLsn('0/2')]
     """
-    if errors not in _ERRORS:
-        raise ValueError(f"errors must be one of {_ERRORS}, not {errors!r}")
-    entry_kind = kind
+    # Arguments are checked now, not at the first next() of a generator.
+    _check_errors(errors)
+    _entry_of(kind)
+    return _iter_chunks(lines, kind, engine, errors, lenient, chunk_size)
+
+
+def _iter_chunks(
+    lines: Iterable[str],
+    kind: str | None,
+    engine: str | None,
+    errors: str,
+    lenient: bool,
+    chunk_size: int,
+) -> Iterator[Position | InvalidPosition]:
     start = 0
     chunk: list[str] = []
     for line in lines:
@@ -536,11 +551,11 @@ def iter_parse(
             line = line[:-2] if line.endswith("\r\n") else line[:-1]
         chunk.append(line)
         if len(chunk) >= chunk_size:
-            yield from _parse_chunk(chunk, start, entry_kind, engine, errors, lenient)
+            yield from _parse_chunk(chunk, start, kind, engine, errors, lenient)
             start += len(chunk)
             chunk = []
     if chunk:
-        yield from _parse_chunk(chunk, start, entry_kind, engine, errors, lenient)
+        yield from _parse_chunk(chunk, start, kind, engine, errors, lenient)
 
 
 def _parse_chunk(

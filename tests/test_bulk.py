@@ -104,6 +104,13 @@ def test_iter_parse_indexes_across_chunks(chunk_size: int) -> None:
     assert caught.value.index == 1
 
 
+def test_iter_parse_checks_its_arguments_at_once() -> None:
+    with pytest.raises(ValueError, match="errors must be one of"):
+        cdcpos.iter_parse([], errors="ignore")
+    with pytest.raises(ValueError, match="unknown kind"):
+        cdcpos.iter_parse([], kind="lsn")
+
+
 def test_iter_parse_is_lazy() -> None:
     def endless() -> object:
         n = 0
