@@ -112,8 +112,6 @@ _CHECKPOINT_TERMINAL_KIND = {
 #: The kinds a checkpoint's position can have: one engine shape each (``opaque`` is an
 #: engine cdcpos does not know).
 CHECKPOINT_POSITION_KINDS: tuple[str, ...] = tuple(_CHECKPOINT_TERMINAL_KIND.values())
-# Kinds that are only ever written inside a checkpoint: no entry point reads them alone.
-_CHECKPOINT_ONLY_KINDS = tuple(k for k in CHECKPOINT_POSITION_KINDS if k not in RULE_CLASSES)
 # The entry points (grammar start symbols) and the public function reading each.
 _ENTRY_PARSERS: dict[str, Callable[[str], Position]] = {
     "start_position": cdcpos.parse_start_position,

@@ -14,6 +14,7 @@ the column of the offending character, and a message that is safe to print or lo
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -476,3 +477,72 @@ def test_a_cold_start_under_threads_agrees_with_one_thread() -> None:
     for threads, run in runs.items():
         assert run.returncode == 0, (threads, run.stderr[-3000:])
     assert json.loads(runs[16].stdout) == json.loads(runs[1].stdout)
+
+
+# ---------------------------------------------------------------- growth with length
+# The full curves are benchmarks/adversarial.py's; these keep the verdicts in CI.  A ratio
+# of times at 4x the length: 4 is linear, 16 quadratic; 8 leaves room for noise.
+
+
+def growth(subject: Callable[[str], object], family: str, length: int) -> float:
+    """time(4 * length) / time(length), best of a few runs each."""
+    from benchmarks.adversarial import FAMILIES, measure
+
+    small, large = FAMILIES[family](length), FAMILIES[family](4 * length)
+    return measure(subject, large, 0.2) / measure(subject, small, 0.2)
+
+
+ADVERSARIAL = ["digits+bad", "hex+slash", "dots", "colons", "hashes", "checkpoint-opaque"]
+ADVERSARIAL += ["checkpoint-mysql", "checkpoint-colons", "mysql-streams", "spaces"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", ADVERSARIAL)
+def test_the_derived_regex_and_lark_grow_linearly_to_a_megabyte(family: str) -> None:
+    from cdcpos import _lark, _parse
+
+    for entry in ("start_position", "checkpoint", "any"):
+        match = _parse.matcher(entry)
+        assert growth(match, family, 1 << 18) < 8, (entry, family)
+
+    def lark(text: str) -> None:
+        with contextlib.suppress(Exception):
+            _lark.parse_with_lark("checkpoint", text)
+
+    assert growth(lark, family, 1 << 18) < 8, family
+
+
+@pytest.mark.slow
+def test_entry_points_cost_nothing_past_the_limit() -> None:
+    from benchmarks.adversarial import FAMILIES, measure
+
+    for family in ADVERSARIAL:
+        text = FAMILIES[family](1 << 20)
+        assert measure(lambda t: rejected(cdcpos.parse, t), text, 0.05) < 0.01, family
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="core bug: cdcpos._diagnose.first_problem grows quadratically on binlog-like "
+    "runs ('a' + '.1' * n + '!'): the regex module's partial fullmatch backtracks over every "
+    "'.'; about 0.1 s at MAX_LENGTH, 22 s at 64 KB",
+    strict=True,
+)
+def test_first_problem_grows_linearly() -> None:
+    from cdcpos import _diagnose
+
+    assert growth(lambda t: _diagnose.first_problem("start_position", t), "dots", 4096) < 8
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="core bug: cdcpos._diagnose.known_mistake_hint grows quadratically on runs of "
+    r"spaces: _CLOCK_SPACE (\s*[\"'“”]?\s*(server_time|commit_time):\s+) backtracks; "
+    "about 0.1 s for 4096 spaces",
+    strict=True,
+)
+def test_known_mistake_hints_grow_linearly() -> None:
+    from cdcpos import _diagnose
+
+    hint = _diagnose.known_mistake_hint
+    assert growth(lambda t: hint("stop_position", t), "spaces", 4096) < 8
