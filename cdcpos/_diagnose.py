@@ -52,12 +52,85 @@ def first_problem(entry: str, text: str) -> tuple[int, str]:
             else:
                 high = middle
     prefix = text[:low]
-    allowed = {c for c in _PRINTABLE if viable(prefix + c)}
+    # One probe per class of characters the expression cannot tell apart, not one per
+    # character: each probe is a match over the whole prefix.
+    allowed = {
+        c for members in _char_classes(entry) if viable(prefix + members[0]) for c in members
+    }
     at_end = pattern.fullmatch(prefix) is not None
     return low, describe_expected(allowed, at_end)
 
 
 _PRINTABLE = [chr(c) for c in range(0x20, 0x7F)]
+_char_class_cache: dict[str, list[list[str]]] = {}
+
+
+def _char_classes(entry: str) -> list[list[str]]:
+    """Printable ASCII split into classes that the entry's expression treats alike.
+
+    Two characters are alike when every literal and character set of the expression
+    contains both or neither, so one probe stands for its whole class.
+    """
+    found = _char_class_cache.get(entry)
+    if found is not None:
+        return found
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    from cdcpos._parse import entry_pattern
+
+    tests: list[Any] = []
+
+    def set_test(items: list[tuple[Any, Any]]) -> Any:
+        def contains(code: int) -> bool:
+            hit, negate = False, False
+            for op, av in items:
+                if op is sre.NEGATE:
+                    negate = True
+                elif op is sre.LITERAL:
+                    hit = hit or code == av
+                elif op is sre.RANGE:
+                    hit = hit or av[0] <= code <= av[1]
+                else:  # a category such as \d or \s: let the real engine decide
+                    hit = hit or re.fullmatch(_CATEGORIES[av], chr(code)) is not None
+            return hit != negate
+
+        return contains
+
+    def walk(node: Any) -> None:
+        for op, av in node:
+            if op in (sre.LITERAL, sre.NOT_LITERAL):
+                tests.append(lambda code, av=av: code == av)
+            elif op is sre.IN:
+                tests.append(set_test(av))
+            elif op is sre.BRANCH:
+                for branch in av[1]:
+                    walk(branch)
+            elif op is sre.SUBPATTERN:
+                walk(av[-1])
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+                walk(av[2])
+            elif op in (sre.ASSERT, sre.ASSERT_NOT):
+                walk(av[1])
+            elif op is sre.ATOMIC_GROUP:
+                walk(av)
+
+    walk(_parser.parse(entry_pattern(entry)))
+    classes: dict[tuple[bool, ...], list[str]] = {}
+    for char in _PRINTABLE:
+        classes.setdefault(tuple(test(ord(char)) for test in tests), []).append(char)
+    found = _char_class_cache[entry] = list(classes.values())
+    return found
+
+
+_CATEGORIES = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
 _DIGITS = set(string.digits)
 _HEX = set(string.hexdigits)
 _LETTERS = set(string.ascii_letters)
@@ -132,7 +205,9 @@ def diagnose(entry: str, field: str, original: str, candidate: str, lenient: boo
 # ====================================================================== known mistakes
 
 _TYPOGRAPHIC_QUOTES = "\u201c\u201d\u2018\u2019"
-_CLOCK_SPACE = re.compile(r"\s*[\"'\u201c\u201d]?\s*(server_time|commit_time):\s+")
+# One optional quote between two runs of spaces, written so that no two runs of \s compete
+# (which made the match quadratic on long runs of spaces).
+_CLOCK_SPACE = re.compile(r"\s*(?:[\"'\u201c\u201d]\s*)?(server_time|commit_time):\s+")
 _ORACLE_PREFIX = re.compile(r"\s*oracle\s*scn\s*:\s*([0-9]+)\s*", re.IGNORECASE)
 # MySQL: uuid:interval[:interval...][,uuid:...]; MariaDB: domain-server-sequence[,...].
 _UUID_GTID = (
