@@ -74,8 +74,8 @@ def _char_classes(entry: str) -> list[list[str]]:
     found = _char_class_cache.get(entry)
     if found is not None:
         return found
-    from re import _constants as sre  # type: ignore[attr-defined]
-    from re import _parser  # type: ignore[attr-defined]
+    from re import _constants as sre
+    from re import _parser
 
     from cdcpos._parse import entry_pattern
 
