@@ -129,6 +129,11 @@ def _exception_line(log: str) -> str | None:
     return None
 
 
+def _kind_of_finding(line: str) -> str:
+    """One line per kind of finding: the quoted input and the numbers in it left out."""
+    return re.sub(r"[0-9]+", "N", re.sub(r"'[^']*'|\"[^\"]*\"", "'...'", line))
+
+
 def run_target(
     target: str,
     kind: str,
@@ -174,7 +179,7 @@ def run_target(
     coverage = re.findall(r"cov: (\d+) ft: \d+ corp: (\d+)", text)
     findings: dict[str, list[Path]] = {}
     for artifact in sorted(set(artifacts.glob(f"{target}-*")) - before)[:50]:
-        findings.setdefault(replay(target, artifact), []).append(artifact)
+        findings.setdefault(_kind_of_finding(replay(target, artifact)), []).append(artifact)
     findings.pop("no longer fails", None)
     if not findings and (completed.returncode != 0 or not executed):
         summary = _exception_line(text) or f"exit status {completed.returncode}, see the log"

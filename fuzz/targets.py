@@ -292,7 +292,13 @@ def _check_start_time(value: Any) -> None:
             continue
         assert read.tzinfo is UTC
         seconds = cdcpos.to_epoch_seconds(read)
-        back = cdcpos.parse_start_time(seconds)
+        try:
+            back = cdcpos.parse_start_time(seconds)
+        except cdcpos.InvalidPosition as error:
+            raise AssertionError(
+                f"parse_start_time rejects the epoch seconds of a value it accepted: "
+                f"{value!r} -> {seconds!r}: {error.reason}"
+            ) from None
         assert abs((back - read).total_seconds()) < 0.001, (value, read, back)
 
 
