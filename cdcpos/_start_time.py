@@ -19,8 +19,8 @@ __all__ = ["parse_start_time", "to_epoch_seconds"]
 FIELD = "CdcStartTime"
 StartTimeInput = datetime | date | int | float | Decimal | str
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# The last second that datetime can hold, as epoch seconds (9999-12-31T23:59:59).
-_MAX_SECONDS = 253402300799
+# The first instant datetime cannot hold, as epoch seconds (10000-01-01T00:00:00).
+_END_SECONDS = 253402300800
 # The first second of the year 1 (0001-01-01T00:00:00), as epoch seconds.
 _MIN_SECONDS = -62135596800
 _EPOCH_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -38,9 +38,11 @@ def _from_epoch(seconds: Decimal, shown: str) -> datetime:
             text=shown,
             hint="CdcStartTime takes seconds since 1970-01-01T00:00:00Z",
         )
-    if abs(seconds) > _MAX_SECONDS:
+    if seconds.adjusted() >= 20:  # before any arithmetic, which could overflow Decimal
+        raise InvalidPosition("epoch seconds out of range", field=FIELD, text=shown)
+    if seconds >= _END_SECONDS:
         as_ms = seconds / 1000
-        if abs(as_ms) <= _MAX_SECONDS:
+        if as_ms < _END_SECONDS:
             read_as_ms = _EPOCH + timedelta(seconds=float(as_ms))
             raise InvalidPosition(
                 "epoch seconds beyond the year 9999",

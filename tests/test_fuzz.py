@@ -33,15 +33,9 @@ EXPECTED_TARGETS = {
     "pydantic_types",  # cdcpos values as pydantic fields
     "aws_models",  # cdcpos.aws request and response models
 }
+
+
 # Targets that stop on a known core bug (see the reason); strict, so a fix is noticed.
-KNOWN_CORE_BUGS = {
-    "parse_start_time": "core bug: parse_start_time(Decimal('1e1000000')) raises "
-    "decimal.Overflow, not InvalidPosition; and it accepts datetime(9999, 12, 31, 23, 59, 59, "
-    "500000) but rejects its own epoch seconds 253402300799.5 (to_epoch_seconds), with a "
-    "milliseconds hint; fuzz/seeds/start_times.txt holds both reproductions",
-}
-
-
 def test_atheris_is_importable() -> None:
     import atheris
 
@@ -101,25 +95,12 @@ def run_targets(targets: list[str], tmp_path: Path) -> tuple[int, dict[str, str]
 
 @pytest.mark.slow
 def test_every_target_survives_a_bounded_run(tmp_path: Path) -> None:
-    targets = sorted(EXPECTED_TARGETS - set(KNOWN_CORE_BUGS))
+    targets = sorted(EXPECTED_TARGETS)
     status, rows = run_targets(targets, tmp_path)
     for name, row in rows.items():
         inputs = int(row.split()[0])
         assert inputs >= CI_RUNS and row.endswith("ok"), f"{name}: {row}"
     assert status == 0
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    "target",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(reason=reason, strict=True))
-        for name, reason in sorted(KNOWN_CORE_BUGS.items())
-    ],
-)
-def test_targets_blocked_by_core_bugs(target: str, tmp_path: Path) -> None:
-    status, rows = run_targets([target], tmp_path)
-    assert status == 0 and rows[target].endswith("ok"), rows[target]
 
 
 def test_seeds_are_the_documented_examples() -> None:

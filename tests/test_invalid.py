@@ -208,6 +208,16 @@ def test_start_time_rejections(value: object) -> None:
     rejection(cdcpos.parse_start_time, value)
 
 
+def test_start_time_edges_found_by_the_fuzzer() -> None:
+    from datetime import datetime
+
+    # Decimal arithmetic on a huge exponent used to overflow before the range check.
+    assert "out of range" in str(rejection(cdcpos.parse_start_time, Decimal("1e1000000")))
+    # The last instant datetime holds round-trips through its own epoch seconds.
+    last = cdcpos.parse_start_time(datetime(9999, 12, 31, 23, 59, 59, 500000))
+    assert cdcpos.parse_start_time(cdcpos.to_epoch_seconds(last)) == last
+
+
 def test_start_time_types_and_engines() -> None:
     for value in [None, True, b"1", [1]]:
         with pytest.raises(TypeError):
