@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lark.exceptions import LarkError
 
 import cdcpos
 from cdcpos import strategies
-from cdcpos._lark import parse_with_lark
-from cdcpos._parse import _BUILD, matcher, normalize_lenient
-from cdcpos._values import Checkpoint, Position, Rejected
+from cdcpos._parse import normalize_lenient
+from cdcpos._values import Position
+
+from .test_fastpath import assert_agree, fast
 
 pytestmark = pytest.mark.slow
 
@@ -210,31 +210,10 @@ INVALID = {
 }
 
 
-def fast_path(entry: str, text: str) -> Position | None:
-    found = matcher(entry)(text)
-    if found is None:
-        return None
-    try:
-        return _BUILD[found.lastgroup](text)  # type: ignore[index]
-    except Rejected:
-        return None
-
-
-def lark_path(entry: str, text: str) -> Position | None:
-    try:
-        return parse_with_lark(entry, text)
-    except (LarkError, Rejected):
-        return None
-
-
 def assert_paths_agree(entry: str, text: str) -> Position | None:
-    a, b = fast_path(entry, text), lark_path(entry, text)
-    assert (a is None) == (b is None), (entry, text, a, b)
-    if a is not None:
-        assert type(a) is type(b) and a == b and str(a) == str(b)
-        if isinstance(a, Checkpoint):
-            assert a.position == b.position and type(a.position) is type(b.position)  # type: ignore[union-attr]
-    return a
+    """The fast path and lark agree (the check of tests/test_fastpath.py); the value."""
+    assert_agree(entry, text)
+    return fast(entry, text)
 
 
 @pytest.mark.parametrize("entry", ENTRIES)
