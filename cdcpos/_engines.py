@@ -60,12 +60,13 @@ _KIND_NAMES = {
     "db2_now": "Db2 NOW",
 }
 
-# Engines whose sources DMS documents cannot start from a time [doc].
-NO_DATE_START = {
+# Engines whose sources DMS documents cannot start from a time [doc]: a date
+# CdcStartPosition and a CdcStartTime are rejected with the same reason.
+NO_TIME_START = {
     "postgres": "PostgreSQL sources do not support a custom CDC start time (DMS user guide); "
-    "start from a checkpoint or an LSN",
+    "start from a checkpoint or an LSN (CdcStartPosition)",
     "docdb": "DocumentDB sources do not support a timestamp start (DMS user guide); "
-    "start from a checkpoint",
+    "start from a checkpoint (CdcStartPosition)",
 }
 
 

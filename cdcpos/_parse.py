@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal, overload
 
 from cdcpos import _fastpath, _values
-from cdcpos._engines import KIND_FAMILY, NO_DATE_START, describe_kind, family_of_engine
+from cdcpos._engines import KIND_FAMILY, NO_TIME_START, describe_kind, family_of_engine
 from cdcpos._errors import InvalidPosition
 from cdcpos._values import (
     Checkpoint,
@@ -74,8 +74,6 @@ def _no_rule(text: str) -> Position:  # pragma: no cover - entry patterns captur
     raise AssertionError("a group that is not a value rule matched")
 
 
-_BUILD[""] = _no_rule
-
 # Entry points: the grammar's start symbols, plus "any" (a start or a stop position).
 _ENTRY_PATTERNS = dict(_fastpath.ENTRY_PATTERNS)
 _ENTRY_PATTERNS["any"] = _ENTRY_PATTERNS["start_position"] + "|" + _ENTRY_PATTERNS["stop_position"]
@@ -101,15 +99,19 @@ _KIND_ALIASES = {
 }
 
 # Compiled lazily: `import cdcpos` compiles nothing.  A race compiles twice, harmlessly.
-_matchers: dict[str, Callable[[str], re.Match[str] | None]] = {}
+_compiled: dict[str, re.Pattern[str]] = {}
+
+
+def _entry_expression(entry: str) -> re.Pattern[str]:
+    found = _compiled.get(entry)
+    if found is None:
+        found = _compiled[entry] = re.compile(_ENTRY_PATTERNS[entry])
+    return found
 
 
 def matcher(entry: str) -> Callable[[str], re.Match[str] | None]:
     """The compiled ``fullmatch`` of an entry point's derived expression."""
-    found = _matchers.get(entry)
-    if found is None:
-        found = _matchers[entry] = re.compile(_ENTRY_PATTERNS[entry]).fullmatch
-    return found
+    return _entry_expression(entry).fullmatch
 
 
 _builders: dict[str, list[Callable[[str], Position]]] = {}
@@ -119,8 +121,8 @@ def builders_by_group(entry: str) -> list[Callable[[str], Position]]:
     """The constructor of each capturing group of an entry's expression (``lastindex``)."""
     found = _builders.get(entry)
     if found is None:
-        groups = re.compile(_ENTRY_PATTERNS[entry]).groupindex
-        found = [_BUILD[""]] * (len(groups) + 1)
+        groups = _entry_expression(entry).groupindex
+        found = [_no_rule] * (len(groups) + 1)
         for rule, index in groups.items():
             found[index] = _BUILD[rule]
         _builders[entry] = found
@@ -129,16 +131,6 @@ def builders_by_group(entry: str) -> list[Callable[[str], Position]]:
 
 def entry_pattern(entry: str) -> str:
     return _ENTRY_PATTERNS[entry]
-
-
-def checkpoint_tokens(text: str) -> list[tuple[str, str]]:
-    """The ``(terminal, text)`` tokens of a checkpoint's named terminals, as lark's lexer
-    gives them, from the grammar-derived expression."""
-    match = re.fullmatch(_fastpath.RULE_PATTERNS["checkpoint"], text)
-    if match is None:
-        raise ValueError(f"not a checkpoint: {text!r}")
-    names = _fastpath.RULE_GROUP_TERMINALS["checkpoint"]
-    return [(names[i], token) for i, token in enumerate(match.groups()) if token is not None]
 
 
 def _checkpoint_decoder() -> Callable[[str], Any]:
@@ -260,12 +252,12 @@ def check_engine(value: Position, engine: str, *, field: str, text: str) -> None
     family = family_of_engine(engine, field=field, text=text)
     kind = value.kind
     if kind == "date":
-        if family in NO_DATE_START:
+        if family in NO_TIME_START:
             raise InvalidPosition(
                 f"engine {engine!r} cannot start from a date",
                 field=field,
                 text=text,
-                hint=NO_DATE_START[family],
+                hint=NO_TIME_START[family],
             )
         return
     if kind == "checkpoint":

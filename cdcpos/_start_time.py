@@ -11,7 +11,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from cdcpos._engines import family_of_engine
+from cdcpos._engines import NO_TIME_START, family_of_engine
 from cdcpos._errors import InvalidPosition
 
 __all__ = ["parse_start_time", "to_epoch_seconds"]
@@ -24,10 +24,6 @@ _END_SECONDS = 253402300800
 # The first second of the year 1 (0001-01-01T00:00:00), as epoch seconds.
 _MIN_SECONDS = -62135596800
 _EPOCH_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-_NO_START_TIME = {
-    "postgres": "PostgreSQL sources do not support a custom CDC start time (DMS user guide)",
-    "docdb": "DocumentDB sources do not support a timestamp start (DMS user guide)",
-}
 
 
 def _from_epoch(seconds: Decimal, shown: str) -> datetime:
@@ -77,12 +73,12 @@ def parse_start_time(value: StartTimeInput, *, engine: str | None = None) -> dat
     """
     if engine is not None:
         family = family_of_engine(engine, field=FIELD, text=None)
-        if family in _NO_START_TIME:
+        if family in NO_TIME_START:
             raise InvalidPosition(
                 f"engine {engine!r} cannot start from a time",
                 field=FIELD,
                 text=None if not isinstance(value, str) else value,
-                hint=_NO_START_TIME[family] + "; use CdcStartPosition with a checkpoint or LSN",
+                hint=NO_TIME_START[family],
             )
     if isinstance(value, bool):
         raise TypeError("CdcStartTime must be a datetime, a number or a str, not bool")
