@@ -585,10 +585,9 @@ class MySqlBinlogPosition(Position):
 
     @classmethod
     def _of(cls, file: str, offset: int) -> MySqlBinlogPosition:
-        stem, _, sequence = file.rpartition(".")
         self = _new(cls)
-        _set_binlog_key(self, (int(sequence), offset, file))
-        _set_binlog_domain(self, sys.intern("mysql_binlog:" + stem))
+        _set_binlog_key(self, _binlog_key(file, offset))
+        _set_binlog_domain(self, sys.intern("mysql_binlog:" + file.rpartition(".")[0]))
         return self
 
     @property
@@ -613,6 +612,11 @@ class MySqlBinlogPosition(Position):
 
     def __str__(self) -> str:
         return f"{self._key[2]}:{self._key[1]}"
+
+
+def _binlog_key(file: str, offset: int) -> tuple[int, int, str]:
+    """A binlog position's key: (sequence number, offset, file name as written)."""
+    return (int(file.rpartition(".")[2]), offset, file)
 
 
 _set_binlog_key = _slot_setter(MySqlBinlogPosition, "_key")
@@ -649,12 +653,11 @@ class MySqlStreamPosition(Position):
     @classmethod
     def _from_token(cls, token: str) -> MySqlStreamPosition:
         file, offset, third, fourth, transaction, second_file, second_offset = token.split(":")
-        stem, _, sequence = file.rpartition(".")
-        first = (int(sequence), int(offset), file)
-        second = (int(second_file.rpartition(".")[2]), int(second_offset), second_file)
+        first = _binlog_key(file, int(offset))
+        second = _binlog_key(second_file, int(second_offset))
         self = _new(cls)
         _set_stream_key(self, (first, int(third), int(fourth), int(transaction), second))
-        _set_stream_domain(self, sys.intern("mysql_stream:" + stem))
+        _set_stream_domain(self, sys.intern("mysql_stream:" + file.rpartition(".")[0]))
         return self
 
     @property
