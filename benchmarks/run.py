@@ -24,7 +24,7 @@ from typing import Any
 import cdcpos
 from benchmarks.baselines import split_parse
 from benchmarks.corpus import corpus, postgres_checkpoints
-from cdcpos._parse import entry_pattern
+from cdcpos._rules import entry_pattern
 
 REPEATS = 5
 

@@ -10,19 +10,17 @@ Importing cdcpos is cheap: lark, pydantic and hypothesis are imported only by th
 features that need them.
 """
 
+from cdcpos._bulk import iter_parse, parse_many
 from cdcpos._errors import InvalidPosition
 from cdcpos._parse import (
     MAX_LENGTH,
-    iter_parse,
     parse,
     parse_checkpoint,
     parse_db2_start_from_context,
-    parse_many,
     parse_start_position,
     parse_stop_position,
 )
-from cdcpos._start_time import parse_start_time, to_epoch_seconds
-from cdcpos._values import (
+from cdcpos._positions import (
     Checkpoint,
     CommitTime,
     DatePosition,
@@ -39,7 +37,9 @@ from cdcpos._values import (
     ServerTime,
     SqlServerLsn,
     StopPosition,
+    parse_start_time,
     sort_key,
+    to_epoch_seconds,
 )
 
 __version__ = "0.1.0"

@@ -1,8 +1,11 @@
 """Why a string was rejected: the column of the first problem, what was expected, a hint.
 
-Only reached when the fast path did not match.  Lark, reading the grammar itself,
-decides first (should the fast path ever miss a valid string, lark's value is returned).
-The column is exact: the longest prefix of the input that some valid string starts with,
+Layer L2 (tests/test_layers.py): below the values on purpose, since a constructor's
+error and ``parse()``'s error are both diagnoses; it reads the grammar's expressions
+(``cdcpos._rules``) and never a value or lark.  Only reached when the grammar-derived
+expression did not match, which is the grammar's own answer: the differential tests
+(tests/test_fastpath.py) prove on strings generated from the grammar that the expression
+and lark accept the same strings.  The column is exact: the longest prefix of the input that some valid string starts with,
 found by partial matching (the ``regex`` module) of the grammar-derived expression; what
 was expected there is every character that would extend that prefix.
 """
@@ -13,10 +16,11 @@ import re
 import string
 from typing import Any
 
+from cdcpos._engines import describe_kind
 from cdcpos._errors import InvalidPosition
-from cdcpos._values import Position
+from cdcpos._rules import KIND_ENTRY, MAX_LENGTH, entry_matcher
 
-__all__ = ["diagnose", "first_problem", "known_mistake_hint"]
+__all__ = ["diagnose", "first_problem", "known_mistake_hint", "too_long", "value_rejection"]
 
 _partial_patterns: dict[str, Any] = {}
 
@@ -24,7 +28,7 @@ _partial_patterns: dict[str, Any] = {}
 def _partial(entry: str) -> Any:
     import regex
 
-    from cdcpos._parse import entry_pattern
+    from cdcpos._rules import entry_pattern
 
     compiled = _partial_patterns.get(entry)
     if compiled is None:
@@ -77,7 +81,7 @@ def _char_classes(entry: str) -> list[list[str]]:
     from re import _constants as sre
     from re import _parser
 
-    from cdcpos._parse import entry_pattern
+    from cdcpos._rules import entry_pattern
 
     tests: list[Any] = []
 
@@ -169,30 +173,21 @@ def describe_expected(allowed: set[str], at_end: bool) -> str:
     return ", ".join(parts[:-1]) + " or " + parts[-1]
 
 
-def diagnose(entry: str, field: str, original: str, candidate: str, lenient: bool) -> Position:
-    """Return lark's value if lark accepts ``candidate``; else raise ``InvalidPosition``."""
-    from lark.exceptions import LarkError
+def diagnose(
+    entry: str, field: str, original: str, candidate: str, lenient: bool
+) -> InvalidPosition:
+    """The error for a ``candidate`` the entry's expression rejected: where, what, a hint.
 
-    from cdcpos._lark import parse_with_lark
-
-    try:
-        return parse_with_lark(entry, candidate)
-    except LarkError:
-        pass  # rejected by the grammar itself; explained below
-    except ValueError as error:  # a semantic check inside a rule (Rejected)
-        raise InvalidPosition(
-            getattr(error, "reason", str(error)),
-            field=field,
-            text=original,
-            hint=getattr(error, "hint", None),
-        ) from None
+    ``original`` is the input as given, ``candidate`` what was matched (the input after
+    lenient normalization).  The caller raises it.
+    """
     shown = candidate if lenient else original
     index, expected = first_problem(entry, candidate)
     if index >= len(candidate):
         reason = "unexpected end of input" if candidate else "empty input"
     else:
         reason = f"unexpected {candidate[index]!r}"
-    raise InvalidPosition(
+    return InvalidPosition(
         reason,
         field=field,
         text=shown,
@@ -200,6 +195,39 @@ def diagnose(entry: str, field: str, original: str, candidate: str, lenient: boo
         expected=expected,
         hint=known_mistake_hint(entry, original),
     )
+
+
+def too_long(field: str, text: str) -> InvalidPosition:
+    """The error for an input over ``MAX_LENGTH``, found before any matching."""
+    return InvalidPosition(
+        f"too long: {len(text)} characters, the limit is {MAX_LENGTH}",
+        field=field,
+        text=text,
+        hint="real positions and checkpoints are far shorter (varchar(1024) in DMS)",
+    )
+
+
+def value_rejection(kind: str, field: str, text: str) -> InvalidPosition:
+    """The error for a ``text`` that the rule of ``kind`` rejected (a class's constructor).
+
+    Another kind's text is named ("this is a PostgreSQL LSN, not an Oracle SCN"); other
+    text is diagnosed against the entry where the kind is read on its own.
+    """
+    if len(text) > MAX_LENGTH:
+        return too_long(field, text)
+    entry = KIND_ENTRY.get(kind)
+    if entry is None:  # a kind found only inside checkpoints
+        return InvalidPosition(
+            f"not {describe_kind(kind)} as written inside a checkpoint", field=field, text=text
+        )
+    found = entry_matcher(entry)(text)
+    if found is not None and found.lastgroup != kind:
+        return InvalidPosition(
+            f"this is {describe_kind(str(found.lastgroup))}, not {describe_kind(kind)}",
+            field=field,
+            text=text,
+        )
+    return diagnose(entry, field, text, text, False)
 
 
 # ====================================================================== known mistakes
@@ -218,7 +246,7 @@ _GTID = re.compile(
     rf"{_UUID_GTID}(?:,\s*{_UUID_GTID})*|[0-9]+-[0-9]+-[0-9]+(?:,\s*[0-9]+-[0-9]+-[0-9]+)*"
 )
 _SQLSERVER_BINARY = re.compile(r"0[xX][0-9A-Fa-f]{20}")
-_ORACLE_WRAP_BASE = re.compile(r"0[xX][0-9A-Fa-f]{1,8}\.[0-9A-Fa-f]{1,8}")
+_ORACLE_WRAP_BASE = re.compile(r"0[xX]([0-9A-Fa-f]{1,8})\.([0-9A-Fa-f]{1,8})")
 _DATE_LIKE = re.compile(
     r"(?:(server_time|commit_time|timestamp):)?"
     r"([0-9]{4}-[0-9]{2}-[0-9]{2})([ tT_]?)([0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?"
@@ -252,19 +280,20 @@ def known_mistake_hint(entry: str, text: str) -> str | None:
         return f"pass the bare SCN: {oracle.group(1)!r}"
     if text.lower().startswith("position:"):
         return "DMS takes no 'position:' prefix; pass the position alone"
+    # The converted values are spelled here from the digits (the classes are a layer up):
+    # tests/test_invalid.py checks them against SqlServerLsn.from_binary/from_wrap_base.
     if _SQLSERVER_BINARY.fullmatch(text):
-        from cdcpos._values import SqlServerLsn
-
+        digits = text[2:].lower()
         return (
             "this is a SQL Server binary(10) LSN; SqlServerLsn.from_binary() converts it "
-            f"to the DMS form {str(SqlServerLsn.from_binary(text))!r}"
+            f"to the DMS form '{digits[:8]}:{digits[8:16]}:{digits[16:]}'"
         )
-    if _ORACLE_WRAP_BASE.fullmatch(text):
-        from cdcpos._values import OracleScn
-
+    wrap_base = _ORACLE_WRAP_BASE.fullmatch(text)
+    if wrap_base:
+        scn = int(wrap_base.group(1), 16) << 32 | int(wrap_base.group(2), 16)
         return (
             "this is an Oracle SCN in wrap.base form; OracleScn.from_wrap_base() converts "
-            f"it to {str(OracleScn.from_wrap_base(text))!r}"
+            f"it to '{scn}'"
         )
     if text.startswith("checkpoint:"):
         fields = text[len("checkpoint:") :].split("#")

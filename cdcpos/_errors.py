@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["InvalidPosition"]
+__all__ = ["InvalidPosition", "Rejected"]
 
 _QUOTE_LIMIT = 120
 
@@ -35,6 +35,9 @@ class InvalidPosition(ValueError):
     ...     print(e.column, e.expected)
     12 a hex digit or end of input
     """
+
+    # The public name: tracebacks, repr, help() and pickles say cdcpos.InvalidPosition.
+    __module__ = "cdcpos"
 
     def __init__(
         self,
@@ -71,10 +74,26 @@ class InvalidPosition(ValueError):
         return message
 
     def __reduce__(self) -> tuple[object, ...]:
-        # Keyword-only arguments need help to survive pickling (multiprocessing pools).
+        # Keyword-only arguments need help to survive pickling (multiprocessing pools).  A
+        # classmethod pickles as getattr(cdcpos.InvalidPosition, ...): no private path.
         return (
-            _rebuild,
+            type(self)._restore,
             (self.reason, self.field, self.text, self.column, self.expected, self.hint, self.index),
+        )
+
+    @classmethod
+    def _restore(
+        cls,
+        reason: str,
+        field: str,
+        text: str | None,
+        column: int | None,
+        expected: str | None,
+        hint: str | None,
+        index: int | None = None,
+    ) -> InvalidPosition:
+        return cls(
+            reason, field=field, text=text, column=column, expected=expected, hint=hint, index=index
         )
 
     def with_index(self, index: int) -> InvalidPosition:
@@ -84,6 +103,7 @@ class InvalidPosition(ValueError):
         )
 
 
+# Pickles written by cdcpos 0.1.0 name this function; they keep loading.
 def _rebuild(
     reason: str,
     field: str,
@@ -96,3 +116,16 @@ def _rebuild(
     return InvalidPosition(
         reason, field=field, text=text, column=column, expected=expected, hint=hint, index=index
     )
+
+
+class Rejected(ValueError):
+    """Raised by a value's ``_from_token`` when a token the grammar accepted is still invalid.
+
+    (A day that does not exist, an SCN above 2**64-1: what a regular grammar cannot say.)
+    The caller turns it into :class:`InvalidPosition` with the field and the input.
+    """
+
+    def __init__(self, reason: str, hint: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.hint = hint

@@ -11,18 +11,13 @@ import threading
 from typing import Any
 
 from cdcpos._generate import ENTRY_POINTS, grammar_path
-from cdcpos._values import Checkpoint, Position
+from cdcpos._parse import RULE_CLASSES
+from cdcpos._positions import Checkpoint, Position
 
 __all__ = ["lark_parser", "parse_with_lark", "values_transformer"]
 
 _lock = threading.Lock()
 _parsers: dict[bool, Any] = {}
-
-
-def _rule_classes() -> dict[str, Any]:
-    from cdcpos._parse import RULE_CLASSES
-
-    return RULE_CLASSES
 
 
 def values_transformer() -> Any:
@@ -33,7 +28,7 @@ def values_transformer() -> Any:
         return lambda self, children: cls._from_token(str(children[0]))
 
     methods: dict[str, Any] = {
-        rule: single_token(cls) for rule, cls in _rule_classes().items() if cls is not Checkpoint
+        rule: single_token(cls) for rule, cls in RULE_CLASSES.items() if cls is not Checkpoint
     }
     methods["checkpoint"] = lambda self, children: Checkpoint._from_tokens(
         [(token.type, str(token)) for token in children]

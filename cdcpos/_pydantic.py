@@ -39,8 +39,7 @@ from cdcpos._parse import (
     parse_db2_start_from_context,
     parse_stop_position,
 )
-from cdcpos._start_time import parse_start_time
-from cdcpos._values import Position, StopPosition
+from cdcpos._positions import Position, StopPosition, parse_start_time
 
 __all__ = [
     "ERROR_TYPES",

@@ -50,6 +50,7 @@ from pydantic_core import core_schema
 
 from cdcpos._errors import quote
 from cdcpos._parse import parse_checkpoint, parse_start_position, parse_stop_position
+from cdcpos._positions import Checkpoint, Position, StopPosition
 from cdcpos._pydantic import (
     ERROR_TYPES,
     PositionField,
@@ -60,7 +61,6 @@ from cdcpos._pydantic import (
     first_run,
     migration_type,
 )
-from cdcpos._values import Checkpoint, Position, StopPosition
 
 __all__ = [
     "ERROR_TYPES",

@@ -50,8 +50,11 @@ from hypothesis.strategies import SearchStrategy
 import cdcpos
 from cdcpos import _fastpath
 from cdcpos._engines import KIND_FAMILY, family_of_engine
+from cdcpos._errors import Rejected
 from cdcpos._parse import RULE_CLASSES, normalize_lenient
-from cdcpos._values import CHECKPOINT_POSITION_CLASSES, Position, Rejected, _Instant
+from cdcpos._positions.base import Position
+from cdcpos._positions.checkpoint import CHECKPOINT_POSITION_CLASSES
+from cdcpos._positions.times import _Instant
 
 __all__ = [
     "CHECKPOINT_POSITION_KINDS",

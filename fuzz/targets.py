@@ -35,9 +35,10 @@ import atheris
 
 with atheris.instrument_imports(include=["cdcpos"]):
     import cdcpos
-    from cdcpos import _conversions, _diagnose, _lark, _parse  # imported lazily by cdcpos
+    from cdcpos import _bulk, _diagnose, _lark, _parse, _rules  # imported lazily by cdcpos
     from cdcpos._engines import SOURCE_ENGINES
-    from cdcpos._values import Checkpoint, Position, Rejected
+    from cdcpos._errors import Rejected
+    from cdcpos._positions import Checkpoint, Position
 
     # The pydantic support and the DMS models are optional parts: fuzz them when present.
     HAVE_PYDANTIC = importlib.util.find_spec("pydantic") is not None
@@ -51,7 +52,7 @@ with atheris.instrument_imports(include=["cdcpos"]):
 
 from lark.exceptions import LarkError
 
-assert _conversions and _diagnose  # instrumented above, reached through cdcpos
+assert _rules and _diagnose  # instrumented above, reached through cdcpos
 
 # Engine hints: every DMS source engine, a target-only engine and a made-up name.
 ENGINES = (*SOURCE_ENGINES, "kafka", "no-such-engine", " MySQL ")
@@ -227,7 +228,7 @@ def parse_many(data: bytes) -> None:
     """parse_many in every errors mode agrees with parsing each line alone."""
     lines = text_of(data).split("\n")
     kind = pick(data, BULK_KINDS)
-    entry = _parse._entry_of(kind)
+    entry = _bulk._entry_of(kind)
     single = {
         "any": cdcpos.parse,
         "start_position": cdcpos.parse_start_position,

@@ -21,10 +21,11 @@ from lark.exceptions import LarkError
 
 import cdcpos
 from cdcpos import _fastpath
+from cdcpos._errors import Rejected
 from cdcpos._generate import ENTRY_POINTS, GENERATED, grammar_path, render
 from cdcpos._lark import lark_parser, parse_with_lark
 from cdcpos._parse import _BUILD, matcher
-from cdcpos._values import Checkpoint, Position, Rejected
+from cdcpos._positions import Checkpoint, Position
 
 from .examples import INVALID_STRINGS, SPEC_EXAMPLES
 

@@ -225,3 +225,20 @@ def test_start_time_types_and_engines() -> None:
     assert "PostgreSQL" in str(rejection(cdcpos.parse_start_time, 1520511132, engine="postgres"))
     assert "DocumentDB" in str(rejection(cdcpos.parse_start_time, 1520511132, engine="docdb"))
     assert cdcpos.parse_start_time(1520511132, engine="mysql").year == 2018
+
+
+@pytest.mark.parametrize(
+    ("text", "convert"),
+    [
+        ("0x00000014000000610001", cdcpos.SqlServerLsn.from_binary),
+        ("0XFFFFFFFFABCDEF01FEDC", cdcpos.SqlServerLsn.from_binary),
+        ("0x001f.00233d44", cdcpos.OracleScn.from_wrap_base),
+        ("0xFFFFFFFF.FFFFFFFF", cdcpos.OracleScn.from_wrap_base),
+        ("0x1.2", cdcpos.OracleScn.from_wrap_base),
+    ],
+)
+def test_conversion_hints_give_what_the_conversion_gives(text: str, convert: Any) -> None:
+    # The diagnosis spells the converted value itself (it sits below the value classes):
+    # it must be what the class's conversion gives.
+    hint = rejection(cdcpos.parse_start_position, text).hint
+    assert hint is not None and hint.endswith(f"{str(convert(text))!r}")

@@ -18,9 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cdcpos
-from cdcpos import strategies
+from cdcpos import Position, strategies
 from cdcpos._parse import normalize_lenient
-from cdcpos._values import Position
 
 from .test_fastpath import assert_agree, fast
 

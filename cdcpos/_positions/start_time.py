@@ -69,7 +69,7 @@ def parse_start_time(value: StartTimeInput, *, engine: str | None = None) -> dat
     >>> cdcpos.parse_start_time(1641556979000)
     Traceback (most recent call last):
     ...
-    cdcpos._errors.InvalidPosition: Invalid CdcStartTime '1641556979000': epoch seconds beyond the year 9999. Hint: this looks like epoch milliseconds: as seconds it is past 9999-12-31, as milliseconds it is 2022-01-07T12:02:59+00:00; CdcStartTime takes seconds, so pass 1641556979
+    cdcpos.InvalidPosition: Invalid CdcStartTime '1641556979000': epoch seconds beyond the year 9999. Hint: this looks like epoch milliseconds: as seconds it is past 9999-12-31, as milliseconds it is 2022-01-07T12:02:59+00:00; CdcStartTime takes seconds, so pass 1641556979
     """
     if engine is not None:
         family = family_of_engine(engine, field=FIELD, text=None)

@@ -1,0 +1,208 @@
+"""Parsing many strings: ``parse_many`` (an iterable) and ``iter_parse`` (lines, lazily).
+
+Layer L4 (tests/test_layers.py), over the single-string path of ``cdcpos._parse``: the hot
+loop is one match of the grammar-derived expression and one constructor per string; any
+string it cannot take whole goes through ``cdcpos._parse`` for its error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Literal, overload
+
+from cdcpos._errors import InvalidPosition, Rejected
+from cdcpos._parse import _parse_one, builders_by_group, matcher
+from cdcpos._positions import Position
+from cdcpos._rules import MAX_LENGTH
+
+__all__ = ["iter_parse", "parse_many"]
+
+_KIND_ALIASES = {
+    None: "any",
+    "any": "any",
+    "start": "start_position",
+    "start_position": "start_position",
+    "stop": "stop_position",
+    "stop_position": "stop_position",
+    "checkpoint": "checkpoint",
+    "db2": "db2_start_from_context",
+    "db2-context": "db2_start_from_context",
+    "db2_context": "db2_start_from_context",
+    "db2_start_from_context": "db2_start_from_context",
+}
+
+_ERRORS = ("raise", "skip", "collect")
+
+
+def _check_errors(errors: str) -> None:
+    if errors not in _ERRORS:
+        raise ValueError(f"errors must be one of {_ERRORS}, not {errors!r}")
+
+
+def _entry_of(kind: str | None) -> str:
+    try:
+        return _KIND_ALIASES[kind]
+    except KeyError:
+        known = ", ".join(repr(k) for k in _KIND_ALIASES if k is not None)
+        raise ValueError(f"unknown kind {kind!r}; expected one of {known}") from None
+
+
+@overload
+def parse_many(
+    texts: Iterable[str],
+    *,
+    kind: str | None = ...,
+    engine: str | None = ...,
+    errors: Literal["raise", "skip"] = ...,
+    lenient: bool = ...,
+) -> list[Position]: ...
+@overload
+def parse_many(
+    texts: Iterable[str],
+    *,
+    kind: str | None = ...,
+    engine: str | None = ...,
+    errors: Literal["collect"],
+    lenient: bool = ...,
+) -> tuple[list[Position], list[tuple[int, InvalidPosition]]]: ...
+
+
+def parse_many(
+    texts: Iterable[str],
+    *,
+    kind: str | None = None,
+    engine: str | None = None,
+    errors: str = "raise",
+    lenient: bool = False,
+) -> Any:
+    """Parse every string of an iterable, as fast as the grammar allows.
+
+    ``kind``: ``None`` (any position), ``'start'``, ``'stop'``, ``'checkpoint'`` or
+    ``'db2-context'``.  ``errors``: ``'raise'`` (the first bad string raises
+    :class:`InvalidPosition`, whose ``index`` attribute says which), ``'skip'`` (bad
+    strings are left out) or ``'collect'`` (returns ``(values, [(index, error), ...])``).
+
+    >>> import cdcpos
+    >>> cdcpos.parse_many(["0/1", "0/2"])
+    [PostgresLsn('0/1'), PostgresLsn('0/2')]
+    >>> values, problems = cdcpos.parse_many(["0/1", "0/x"], errors="collect")
+    >>> values, [(i, e.column) for i, e in problems]
+    ([PostgresLsn('0/1')], [(1, 3)])
+    """
+    _check_errors(errors)
+    entry = _entry_of(kind)
+    values: list[Position] = []
+    problems: list[tuple[int, InvalidPosition]] = []
+    append = values.append
+    if engine is None and not lenient:
+        # The hot loop: one derived-regex match and one constructor per string.  Any
+        # string it cannot take whole goes through the full single-string path.
+        match = matcher(entry)
+        build = builders_by_group(entry)
+        limit = MAX_LENGTH
+        for index, text in enumerate(texts):
+            try:
+                found = match(text) if len(text) <= limit else None
+            except TypeError:  # not a str: the slow path says so
+                found = None
+            if found is not None:
+                try:
+                    append(build[found.lastindex](text))  # type: ignore[index]
+                    continue
+                except Rejected:
+                    pass
+            _parse_slow_item(entry, text, None, False, index, errors, append, problems)
+    else:
+        for index, text in enumerate(texts):
+            _parse_slow_item(entry, text, engine, lenient, index, errors, append, problems)
+    if errors == "collect":
+        return values, problems
+    return values
+
+
+def _parse_slow_item(
+    entry: str,
+    text: object,
+    engine: str | None,
+    lenient: bool,
+    index: int,
+    errors: str,
+    append: Callable[[Position], None],
+    problems: list[tuple[int, InvalidPosition]],
+) -> None:
+    try:
+        append(_parse_one(entry, text, engine, lenient))
+    except InvalidPosition as error:
+        if errors == "raise":
+            raise error.with_index(index) from None
+        if errors == "collect":
+            problems.append((index, error.with_index(index)))
+
+
+def iter_parse(
+    lines: Iterable[str],
+    *,
+    kind: str | None = None,
+    engine: str | None = None,
+    errors: str = "raise",
+    lenient: bool = False,
+    chunk_size: int = 4096,
+) -> Iterator[Position | InvalidPosition]:
+    """Parse lines lazily (a file object works), in constant memory.
+
+    Line terminators (``\\n``, ``\\r\\n``) are removed; nothing else is.  ``errors``:
+    ``'raise'``, ``'skip'``, or ``'collect'`` (the error is yielded in the value's place).
+    Work is done in chunks of ``chunk_size`` lines through :func:`parse_many`.
+
+    >>> import cdcpos, io
+    >>> list(cdcpos.iter_parse(io.StringIO("0/1\\n0/2\\r\\n")))
+    [PostgresLsn('0/1'), PostgresLsn('0/2')]
+    """
+    # Arguments are checked now, not at the first next() of a generator.
+    _check_errors(errors)
+    _entry_of(kind)
+    return _iter_chunks(lines, kind, engine, errors, lenient, chunk_size)
+
+
+def _iter_chunks(
+    lines: Iterable[str],
+    kind: str | None,
+    engine: str | None,
+    errors: str,
+    lenient: bool,
+    chunk_size: int,
+) -> Iterator[Position | InvalidPosition]:
+    start = 0
+    chunk: list[str] = []
+    for line in lines:
+        if line.endswith("\n"):
+            line = line[:-2] if line.endswith("\r\n") else line[:-1]
+        chunk.append(line)
+        if len(chunk) >= chunk_size:
+            yield from _parse_chunk(chunk, start, kind, engine, errors, lenient)
+            start += len(chunk)
+            chunk = []
+    if chunk:
+        yield from _parse_chunk(chunk, start, kind, engine, errors, lenient)
+
+
+def _parse_chunk(
+    chunk: list[str], start: int, kind: str | None, engine: str | None, errors: str, lenient: bool
+) -> Iterator[Position | InvalidPosition]:
+    values, problems = parse_many(
+        chunk, kind=kind, engine=engine, errors="collect", lenient=lenient
+    )
+    if not problems:
+        yield from values
+        return
+    if errors == "raise":
+        index, error = problems[0]
+        yield from values[:index]
+        raise error.with_index(start + index)
+    if errors == "skip":
+        yield from values
+        return
+    bad = {index: error.with_index(start + index) for index, error in problems}
+    ok = iter(values)
+    for index in range(len(chunk)):
+        yield bad[index] if index in bad else next(ok)

@@ -1,0 +1,39 @@
+"""The typed values, one room per engine (layer L3, see tests/test_layers.py).
+
+``base`` (what every value shares), ``times`` (a date start position and the stop
+clocks), ``start_time`` (``CdcStartTime``), ``postgres``, ``mysql``, ``sqlserver``,
+``oracle``, ``db2``, and ``checkpoint`` (the recovery checkpoint and opaque positions).
+The public classes say ``__module__ == "cdcpos"``: users import them from there.
+"""
+
+from cdcpos._positions.base import Position, sort_key
+from cdcpos._positions.checkpoint import Checkpoint, OpaquePosition
+from cdcpos._positions.db2 import Db2Lri, Db2Now, Db2Timestamp
+from cdcpos._positions.mysql import MySqlBinlogPosition, MySqlStreamPosition
+from cdcpos._positions.oracle import OracleScn, OracleStreamPosition
+from cdcpos._positions.postgres import PostgresLsn
+from cdcpos._positions.sqlserver import SqlServerLsn
+from cdcpos._positions.start_time import parse_start_time, to_epoch_seconds
+from cdcpos._positions.times import CommitTime, DatePosition, ServerTime, StopPosition
+
+__all__ = [
+    "Checkpoint",
+    "CommitTime",
+    "DatePosition",
+    "Db2Lri",
+    "Db2Now",
+    "Db2Timestamp",
+    "MySqlBinlogPosition",
+    "MySqlStreamPosition",
+    "OpaquePosition",
+    "OracleScn",
+    "OracleStreamPosition",
+    "Position",
+    "PostgresLsn",
+    "ServerTime",
+    "SqlServerLsn",
+    "StopPosition",
+    "parse_start_time",
+    "sort_key",
+    "to_epoch_seconds",
+]

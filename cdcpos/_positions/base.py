@@ -1,0 +1,235 @@
+"""What every value shares: immutability, equality, order by domain, pickling, reading text.
+
+Every value is immutable, hashable and picklable, has a ``kind``, a canonical ``str()``
+and an eval-style ``repr``.  Values of one *domain* (one engine's position form, one
+clock, one binlog stem) are ordered; ordering values of different domains raises
+``TypeError`` (as ``ipaddress`` does for IPv4 against IPv6), and ``cdcpos.sort_key``
+orders mixed lists.
+
+A class reads its own text with its own rule of the grammar (``cdcpos._rules``); its
+``_from_token`` only turns a token the grammar has accepted into a value, applying the
+checks a regular grammar cannot express (a real calendar day, an SCN below 2**64).  A
+text that is not one is explained by ``cdcpos._diagnose``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any, ClassVar, NoReturn
+
+from cdcpos._diagnose import too_long, value_rejection
+from cdcpos._errors import InvalidPosition, Rejected
+from cdcpos._rules import MAX_LENGTH, plain_text, value_matcher
+
+__all__ = ["Position", "sort_key"]
+
+MAX_U64 = (1 << 64) - 1
+MAX_U32 = (1 << 32) - 1
+MAX_U16 = (1 << 16) - 1
+
+
+class Position:
+    """Base of every cdcpos value.
+
+    Subclasses define ``kind``, a ``_key`` (the comparison key) and a ``_domain``: a
+    string naming what the key is comparable with.  Equal domains imply one class.
+    """
+
+    __slots__ = ()
+    __module__ = "cdcpos"
+    kind: ClassVar[str]
+    _domain: str
+    _key: Any
+
+    # -- parsing from text: every public class accepts its own canonical text ----------
+    def __init__(self, text: str) -> None:  # pragma: no cover - replaced per class
+        raise NotImplementedError
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _sort_key(self) -> tuple[str, Any]:
+        return (self._domain, self._key)
+
+    # -- comparison ------------------------------------------------------------------
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return bool(self._key == other._key)
+
+    def __ne__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return bool(self._key != other._key)
+
+    def __hash__(self) -> int:
+        return hash((self._domain, self._key))
+
+    def __lt__(self, other: object) -> bool:
+        try:
+            if self._domain == other._domain:  # type: ignore[attr-defined]
+                return bool(self._key < other._key)  # type: ignore[attr-defined]
+        except AttributeError:
+            return NotImplemented
+        raise _incomparable(self, other)
+
+    def __le__(self, other: object) -> bool:
+        try:
+            if self._domain == other._domain:  # type: ignore[attr-defined]
+                return bool(self._key <= other._key)  # type: ignore[attr-defined]
+        except AttributeError:
+            return NotImplemented
+        raise _incomparable(self, other)
+
+    def __gt__(self, other: object) -> bool:
+        try:
+            if self._domain == other._domain:  # type: ignore[attr-defined]
+                return bool(self._key > other._key)  # type: ignore[attr-defined]
+        except AttributeError:
+            return NotImplemented
+        raise _incomparable(self, other)
+
+    def __ge__(self, other: object) -> bool:
+        try:
+            if self._domain == other._domain:  # type: ignore[attr-defined]
+                return bool(self._key >= other._key)  # type: ignore[attr-defined]
+        except AttributeError:
+            return NotImplemented
+        raise _incomparable(self, other)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # A stable pickle: the canonical text, parsed again on load.
+        return (type(self), (str(self),))
+
+    def __copy__(self) -> Position:
+        return self
+
+    def __deepcopy__(self, memo: object) -> Position:
+        return self
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2 support; pydantic is imported only when a model uses the type.
+
+        The one import of a higher layer (an integration) below it: pydantic looks for the
+        hook on the class itself, so it delegates in one line (tests/test_layers.py).
+        """
+        from cdcpos._pydantic import position_core_schema
+
+        return position_core_schema(cls, source, handler)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
+        from cdcpos._pydantic import position_json_schema
+
+        return position_json_schema(cls, core_schema, handler)
+
+
+def _incomparable(a: Position, b: object) -> TypeError:
+    if isinstance(b, Position):
+        return TypeError(
+            f"cannot order {a!r} ({a.kind}) and {b!r} ({b.kind}): positions of different "
+            "engines, clocks or binlog stems have no common order; "
+            "use key=cdcpos.sort_key to sort a mixed list"
+        )
+    return TypeError(f"cannot order {type(a).__name__} and {type(b).__name__}")
+
+
+# Slot setters: values are immutable to users, so construction writes slots through
+# their descriptors (faster than object.__setattr__, and never via __init__).
+_new = object.__new__
+
+
+def _slot_setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    setter: Callable[[Any, Any], None] = vars(cls)[name].__set__
+    return setter
+
+
+def read(cls: Any, text: object) -> Any:
+    """The value of class ``cls`` written ``text``, read by the class's own grammar rule.
+
+    Raises :class:`InvalidPosition` (``field`` is the class name), ``TypeError`` when
+    ``text`` is not a ``str``.
+    """
+    field = cls.__name__
+    checked = plain_text(text, field)
+    if len(checked) > MAX_LENGTH:
+        raise too_long(field, checked)
+    if value_matcher(cls.kind)(checked):
+        try:
+            return cls._from_token(checked)
+        except Rejected as rejected:
+            raise InvalidPosition(
+                rejected.reason, field=field, text=checked, hint=rejected.hint
+            ) from None
+    raise value_rejection(cls.kind, field, checked)
+
+
+def _adopt(self: Position, other: Position) -> None:
+    """Copy the slots of a freshly read value into ``self`` (the public constructors)."""
+    for klass in type(self).__mro__:
+        for slot in getattr(klass, "__slots__", ()):
+            # A lazily filled slot may not be filled yet.
+            with contextlib.suppress(AttributeError):
+                object.__setattr__(self, slot, getattr(other, slot))
+
+
+class _IntegerPosition(Position):
+    """A position whose whole value is one non-negative integer (``int(p)`` gives it)."""
+
+    __slots__ = ("_key",)
+    __module__ = "cdcpos"  # help() of the public subclasses lists it
+    _key: int
+    _max: ClassVar[int]
+
+    def __init__(self, value: str | int) -> None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            object.__setattr__(self, "_key", _check_range(type(self), value))
+            return
+        _adopt(self, read(type(self), value))
+
+    @classmethod
+    def _of(cls, value: int) -> Any:
+        self = _new(cls)
+        set_int(self, value)
+        return self
+
+    def __int__(self) -> int:
+        return self._key
+
+    def __index__(self) -> int:
+        return self._key
+
+
+set_int = _slot_setter(_IntegerPosition, "_key")
+
+
+def _check_range(cls: type[_IntegerPosition], value: int) -> int:
+    if not 0 <= value <= cls._max:
+        raise ValueError(f"{cls.__name__} must be between 0 and {cls._max}, not {value}")
+    return value
+
+
+def sort_key(value: Position) -> tuple[str, Any]:
+    """A key that orders any mix of positions: by domain name, then within the domain.
+
+    Within one domain it agrees with ``<``; across domains the order is by the domain's
+    name (``'checkpoint:postgres_lsn'``, ``'mysql_binlog:mysql-bin'``, ...), which is
+    arbitrary but stable.
+
+    >>> import cdcpos
+    >>> values = [cdcpos.parse(s) for s in ("6916533", "0/16B3748", "0/1", "100")]
+    >>> [str(v) for v in sorted(values, key=cdcpos.sort_key)]
+    ['100', '6916533', '0/1', '0/16B3748']
+    """
+    try:
+        return value._sort_key()
+    except AttributeError:
+        raise TypeError(f"sort_key takes a cdcpos value, not {type(value).__name__}") from None

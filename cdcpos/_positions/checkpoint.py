@@ -1,0 +1,340 @@
+"""The DMS recovery checkpoint, and the opaque positions of engines cdcpos does not know."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from cdcpos._positions.base import Position, _adopt, _incomparable, _new, _slot_setter, read
+from cdcpos._positions.mysql import MySqlBinlogPosition, MySqlStreamPosition
+from cdcpos._positions.oracle import OracleStreamPosition
+from cdcpos._positions.postgres import PostgresLsn
+from cdcpos._positions.sqlserver import SqlServerLsn
+from cdcpos._rules import checkpoint_layout
+
+__all__ = ["CHECKPOINT_POSITION_CLASSES", "Checkpoint", "OpaquePosition"]
+
+
+class OpaquePosition(Position):
+    """A checkpoint position of an engine cdcpos does not know [decision].
+
+    Kept exactly; compares only for equality (ordering raises ``TypeError``).
+    """
+
+    __slots__ = ("_key",)
+    __module__ = "cdcpos"
+    kind = "opaque"
+    _domain = "opaque"
+    _key: str
+
+    def __init__(self, text: str) -> None:
+        _adopt(self, read(OpaquePosition, text))
+
+    @classmethod
+    def _from_token(cls, token: str) -> OpaquePosition:
+        self = _new(cls)
+        object.__setattr__(self, "_key", token)
+        return self
+
+    @property
+    def text(self) -> str:
+        return self._key
+
+    def __str__(self) -> str:
+        return self._key
+
+    def __lt__(self, other: object) -> bool:
+        if isinstance(other, Position):
+            raise TypeError(
+                f"cannot order {self!r}: opaque positions (an engine cdcpos does not know) "
+                "compare only for equality; use key=cdcpos.sort_key for a stable order"
+            )
+        return NotImplemented
+
+    __le__ = __gt__ = __ge__ = __lt__
+
+
+# ====================================================================== checkpoint
+
+_Decoded = tuple[
+    int, tuple[int, ...], Position, "Position | None", str, tuple[Any, ...], bool, tuple[Any, ...]
+]
+
+# Terminal name of a position inside a checkpoint -> the class that reads it.
+CHECKPOINT_POSITION_CLASSES: dict[str, type[Position]] = {
+    "CHECKPOINT_MYSQL_STREAM": MySqlStreamPosition,
+    "CHECKPOINT_MYSQL_BINLOG": MySqlBinlogPosition,
+    "CHECKPOINT_POSTGRES_LSN": PostgresLsn,
+    "CHECKPOINT_SQLSERVER_LSN": SqlServerLsn,
+    "CHECKPOINT_ORACLE_STREAM": OracleStreamPosition,
+    "OPAQUE_POSITION": OpaquePosition,
+}
+
+
+class Checkpoint(Position):
+    """A DMS recovery checkpoint, ``checkpoint:V1#27#<position>#0#0#*#0#93`` [derived].
+
+    ``str()`` gives back exactly the string parsed (DMS must get what it wrote).  The
+    fields are decoded on first use, so parsing millions costs one regex match each.
+    Structure: ``checkpoint:V<version>#<n>#<position>#<n>#<n>#<second or *>#<n>#<n>``;
+    the five ``<n>`` are undocumented integers, exposed as :attr:`counters`.
+
+    Order: by the position, then version, counters and second position, then the text,
+    so that order agrees with equality (equal means the same text).  Checkpoints of
+    different engines (or with opaque positions) do not order.
+
+    >>> import cdcpos
+    >>> ck = cdcpos.parse_checkpoint("checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0")
+    >>> ck.version, ck.counters, ck.position, ck.second_position
+    (1, (1, 0, 0, 0, 0), PostgresLsn('4AF/B00000D0'), None)
+    >>> ck.engine_kind
+    'postgres_lsn'
+    >>> str(ck)
+    'checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0'
+    """
+
+    __slots__ = ("_decoded", "_text")
+    __module__ = "cdcpos"
+    kind = "checkpoint"
+    _text: str
+    # (version, counters, position, second position, domain, key, orderable, sort key):
+    # decoded once, on first use, so that sorting compares cached keys.
+    _decoded: _Decoded
+
+    def __init__(self, text: str) -> None:
+        _adopt(self, read(Checkpoint, text))
+
+    @classmethod
+    def _from_token(cls, token: str) -> Checkpoint:
+        # The bulk path's constructor: one slot write.  ``_decoded`` stays unset until
+        # a field is first read.
+        self = _new(cls)
+        _set_text(self, token)
+        return self
+
+    @classmethod
+    def _from_tokens(cls, tokens: list[tuple[str, str]]) -> Checkpoint:
+        """Build from ``(terminal, text)`` tokens, as lark's lexer or the fast path gives them."""
+        text = text_of(tokens)
+        self = cls._from_token(text)
+        _set_decoded(self, _decode_tokens(tokens, text))
+        return self
+
+    def _fields(
+        self,
+    ) -> _Decoded:
+        try:
+            return self._decoded
+        except AttributeError:
+            decoded = decode_checkpoint(self._text)
+            _set_decoded(self, decoded)
+            return decoded
+
+    @property
+    def version(self) -> int:
+        """The number after ``V`` (only 1 is seen)."""
+        return self._fields()[0]
+
+    @property
+    def counters(self) -> tuple[int, ...]:
+        """The five undocumented integer fields, in order (fields 2, 4, 5, 7 and 8)."""
+        return self._fields()[1]
+
+    @property
+    def position(self) -> Position:
+        """The source stream position (field 3)."""
+        return self._fields()[2]
+
+    @property
+    def second_position(self) -> Position | None:
+        """The second position (field 6), or ``None`` for ``*``."""
+        return self._fields()[3]
+
+    @property
+    def engine_kind(self) -> str:
+        """The kind of :attr:`position`, which says which engine wrote the checkpoint."""
+        return self.position.kind
+
+    @property
+    def _domain(self) -> str:  # type: ignore[override]
+        return self._fields()[4]
+
+    def _sort_key(self) -> tuple[str, Any]:
+        try:
+            decoded = self._decoded
+        except AttributeError:
+            decoded = self._fields()
+        return decoded[7]
+
+    @property
+    def _key(self) -> tuple[Any, ...]:
+        return self._fields()[5]
+
+    def _keys_with(self, other: object) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
+        """Both keys when ``other`` is a checkpoint of the same engine; ``None`` when it is
+        no checkpoint; ``TypeError`` when the two have no common order."""
+        if type(other) is not Checkpoint:
+            return None
+        try:
+            mine = self._decoded
+        except AttributeError:
+            mine = self._fields()
+        try:
+            theirs = other._decoded
+        except AttributeError:
+            theirs = other._fields()
+        if mine[6] and mine[4] == theirs[4]:
+            return mine[5], theirs[5]
+        if not (mine[6] and theirs[6]):
+            raise TypeError(
+                f"cannot order {self!r} and {other!r}: a checkpoint whose position is opaque "
+                "(an engine cdcpos does not know) compares only for equality"
+            )
+        raise _incomparable(self, other)
+
+    def __lt__(self, other: object) -> bool:
+        keys = self._keys_with(other)
+        if keys is None:
+            return Position.__lt__(self, other)
+        return keys[0] < keys[1]
+
+    def __le__(self, other: object) -> bool:
+        keys = self._keys_with(other)
+        if keys is None:
+            return Position.__le__(self, other)
+        return keys[0] <= keys[1]
+
+    def __gt__(self, other: object) -> bool:
+        keys = self._keys_with(other)
+        if keys is None:
+            return Position.__gt__(self, other)
+        return keys[0] > keys[1]
+
+    def __ge__(self, other: object) -> bool:
+        keys = self._keys_with(other)
+        if keys is None:
+            return Position.__ge__(self, other)
+        return keys[0] >= keys[1]
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Checkpoint:
+            return NotImplemented
+        return self._text == other._text
+
+    def __ne__(self, other: object) -> bool:
+        if type(other) is not Checkpoint:
+            return NotImplemented
+        return self._text != other._text
+
+    def __hash__(self) -> int:
+        return hash(self._text)
+
+    def __str__(self) -> str:
+        return self._text
+
+
+_set_text = _slot_setter(Checkpoint, "_text")
+_set_decoded = _slot_setter(Checkpoint, "_decoded")
+
+
+# What each named terminal of a checkpoint contributes (anonymous literals contribute nothing).
+_COUNTER, _VERSION, _NONE = 0, 1, 2
+_CHECKPOINT_ROLES: dict[str, Any] = {
+    "CHECKPOINT_COUNTER": _COUNTER,
+    "CHECKPOINT_VERSION": _VERSION,
+    "NO_POSITION": _NONE,
+    **{name: cls._from_token for name, cls in CHECKPOINT_POSITION_CLASSES.items()},  # type: ignore[attr-defined]
+}
+
+
+def _checkpoint_decoder() -> Callable[[str], _Decoded]:
+    """A decoder of checkpoint text laid out from the checkpoint rule's capture groups."""
+    layout = checkpoint_layout()
+    roles = _CHECKPOINT_ROLES
+    first_run = [(index, roles[name]) for index, name in layout.first]
+    second_run = [
+        (index, None if name == "NO_POSITION" else roles[name]) for index, name in layout.second
+    ]
+    match, version_index, counters = layout.match, layout.version, layout.counters
+    fields = checkpoint_fields
+
+    def decode(text: str) -> _Decoded:
+        groups = match(text).groups()  # type: ignore[union-attr]
+        first: Any = None
+        second: Any = None
+        for index, build in first_run:
+            if groups[index] is not None:
+                first = build(groups[index])
+                break
+        for index, build in second_run:
+            if groups[index] is not None:
+                second = None if build is None else build(groups[index])
+                break
+        return fields(
+            int(groups[version_index]), tuple(map(int, counters(groups))), first, second, text
+        )
+
+    return decode
+
+
+def _decode_first(text: str) -> _Decoded:
+    global decode_checkpoint
+    decode = decode_checkpoint = _checkpoint_decoder()
+    return decode(text)
+
+
+#: The fields of a checkpoint's text, read with the grammar-derived expression.  Built on
+#: first use (compiling the expression is not for `import cdcpos`), then it takes the place
+#: of the builder.
+decode_checkpoint: Callable[[str], _Decoded] = _decode_first
+
+
+def _decode_tokens(tokens: list[tuple[str, str]], text: str) -> _Decoded:
+    """The fields of a checkpoint from its ``(terminal, text)`` tokens."""
+    version = 0
+    counters: list[int] = []
+    positions: list[Position | None] = []
+    roles = _CHECKPOINT_ROLES
+    for terminal, token in tokens:
+        role = roles.get(terminal)
+        if role is _COUNTER:
+            counters.append(int(token))
+        elif role is _VERSION:
+            version = int(token)
+        elif role is _NONE:
+            positions.append(None)
+        elif role is not None:
+            positions.append(role(token))
+    first, second = positions
+    assert first is not None  # the grammar has no '*' in the first position
+    return checkpoint_fields(version, tuple(counters), first, second, text)
+
+
+def checkpoint_fields(
+    version: int,
+    counters_tuple: tuple[int, ...],
+    first: Position,
+    second: Position | None,
+    text: str,
+) -> _Decoded:
+    """A checkpoint's decoded fields, with its domain and (sort) keys."""
+    second_key = () if second is None else second._sort_key()
+    key = (first._key, version, counters_tuple, second_key, text)
+    # Interned, so that comparing the domains of two sort keys is an identity check; the
+    # sort key is flat, so that sorting compares the position right after the domain.
+    domain = sys.intern("checkpoint:" + first._domain)
+    return (
+        version,
+        counters_tuple,
+        first,
+        second,
+        domain,
+        key,
+        first.kind != "opaque",
+        (domain, *key),
+    )
+
+
+def text_of(tokens: list[tuple[str, str]]) -> str:
+    return "".join(text for _, text in tokens)

@@ -1,0 +1,187 @@
+"""The grammar's expressions, compiled: what reading values and diagnosing both need.
+
+Layer L1 (see tests/test_layers.py): below the values, which read their own text with
+these matchers, and below the diagnosis, which explains why a text does not match them.
+Everything here is derived from ``cdcpos._fastpath`` (generated from the grammar) and
+compiled lazily, so that ``import cdcpos`` compiles nothing.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from cdcpos import _fastpath
+
+__all__ = [
+    "CHECKPOINT_TERMINALS",
+    "ENTRY_FIELDS",
+    "KIND_ENTRY",
+    "MAX_LENGTH",
+    "CheckpointLayout",
+    "checkpoint_layout",
+    "entry_matcher",
+    "entry_pattern",
+    "entry_rules",
+    "plain_text",
+    "value_matcher",
+]
+
+#: The longest input any entry point reads.  Real checkpoints fit the ``varchar(1024)``
+#: column of ``awsdms_txn_state``; this leaves room, and is checked before any regex work.
+MAX_LENGTH = 4096
+
+# Entry points: the grammar's start symbols, plus "any" (a start or a stop position).
+_ENTRY_PATTERNS = dict(_fastpath.ENTRY_PATTERNS)
+_ENTRY_PATTERNS["any"] = _ENTRY_PATTERNS["start_position"] + "|" + _ENTRY_PATTERNS["stop_position"]
+
+#: What each entry reads, as messages name it.
+ENTRY_FIELDS = {
+    "start_position": "CdcStartPosition",
+    "stop_position": "CdcStopPosition",
+    "checkpoint": "RecoveryCheckpoint",
+    "db2_start_from_context": "StartFromContext",
+    "any": "position",
+}
+
+#: The entry where a kind of value is read on its own (diagnosis explains a constructor's
+#: rejection against it: "this is a PostgreSQL LSN, not an Oracle SCN").
+KIND_ENTRY = {
+    "date": "start_position",
+    "checkpoint": "checkpoint",
+    "mysql_binlog": "start_position",
+    "postgres_lsn": "start_position",
+    "sqlserver_lsn": "start_position",
+    "oracle_scn": "start_position",
+    "server_time": "stop_position",
+    "commit_time": "stop_position",
+    "db2_timestamp": "db2_start_from_context",
+    "db2_now": "db2_start_from_context",
+    "db2_lri": "db2_start_from_context",
+}
+
+#: Kinds (or spellings) found inside checkpoints -> their checkpoint terminal.  A binlog
+#: position inside a checkpoint may have the stem ``$``, so its class reads that spelling.
+CHECKPOINT_TERMINALS = {
+    "mysql_stream": "CHECKPOINT_MYSQL_STREAM",
+    "oracle_stream": "CHECKPOINT_ORACLE_STREAM",
+    "opaque": "OPAQUE_POSITION",
+    "mysql_binlog": "CHECKPOINT_MYSQL_BINLOG",
+}
+
+
+def plain_text(text: object, field: str) -> str:
+    """``text`` as a plain ``str``; ``TypeError`` naming ``field`` when it is not a ``str``."""
+    if type(text) is str:
+        return text
+    if isinstance(text, str):
+        return str(text)  # a str subclass: read its plain text
+    raise TypeError(f"{field} must be a str, not {type(text).__name__}")
+
+
+def entry_pattern(entry: str) -> str:
+    """The derived expression of an entry point, one named group per value rule."""
+    return _ENTRY_PATTERNS[entry]
+
+
+# Compiled on first use.  A race compiles twice, harmlessly.  Fork-safe as it is: plain
+# dicts and no lock, so a child forked mid-compile has nothing to wait for.
+_entry_compiled: dict[str, re.Pattern[str]] = {}
+
+
+def _entry_expression(entry: str) -> re.Pattern[str]:
+    found = _entry_compiled.get(entry)
+    if found is None:
+        found = _entry_compiled[entry] = re.compile(_ENTRY_PATTERNS[entry])
+    return found
+
+
+def entry_matcher(entry: str) -> Callable[[str], re.Match[str] | None]:
+    """The compiled ``fullmatch`` of an entry point's derived expression."""
+    return _entry_expression(entry).fullmatch
+
+
+def entry_rules(entry: str) -> list[str | None]:
+    """The value rule of each capturing group of an entry's expression (by ``lastindex``)."""
+    groups = _entry_expression(entry).groupindex
+    rules: list[str | None] = [None] * (len(groups) + 1)
+    for rule, index in groups.items():
+        rules[index] = rule
+    return rules
+
+
+_value_matchers: dict[str, Callable[[str], bool]] = {}
+
+
+def value_matcher(kind: str) -> Callable[[str], bool]:
+    """Whether a text is one value of ``kind``, by that kind's own rule of the grammar.
+
+    A kind read inside checkpoints (a MySQL stream, ``$.000001:4``) takes that spelling
+    too: the checkpoint terminal, whose ``(?=#)`` looks at a '#' appended for the match.
+    """
+    found = _value_matchers.get(kind)
+    if found is not None:
+        return found
+    alternatives = []
+    if kind in _fastpath.RULE_PATTERNS:
+        alternatives.append(_fastpath.RULE_PATTERNS[kind] + "#")
+    if kind in CHECKPOINT_TERMINALS:
+        alternatives.append(f"(?:{_fastpath.TERMINAL_PATTERNS[CHECKPOINT_TERMINALS[kind]]})#")
+    match = re.compile("|".join(alternatives)).fullmatch
+
+    def matches(text: str) -> bool:
+        return match(text + "#") is not None
+
+    found = _value_matchers[kind] = matches
+    return found
+
+
+class CheckpointLayout(NamedTuple):
+    """Where the checkpoint rule's capture groups put each field.
+
+    ``first`` and ``second`` are the alternatives of the two positions, as ``(group index,
+    terminal name)``; ``NO_POSITION`` is the ``*`` of the second one.
+    """
+
+    match: Callable[[str], re.Match[str] | None]
+    version: int
+    counters: Callable[[Any], tuple[str, ...]]
+    first: tuple[tuple[int, str], ...]
+    second: tuple[tuple[int, str], ...]
+
+
+_NOT_POSITIONS = frozenset({"CHECKPOINT_PREFIX", "CHECKPOINT_VERSION", "CHECKPOINT_COUNTER"})
+_layout: list[CheckpointLayout] = []
+
+
+def checkpoint_layout() -> CheckpointLayout:
+    """The checkpoint rule's expression and the fields its capture groups hold.
+
+    The groups are the rule's named terminals in order: the prefix, the version, the
+    counters, and two runs of position alternatives (the position, then the second
+    position or ``*``).
+    """
+    if _layout:
+        return _layout[0]
+    names = _fastpath.RULE_GROUP_TERMINALS["checkpoint"]
+    runs: list[list[tuple[int, str]]] = []
+    for index, name in enumerate(names):
+        if name not in _NOT_POSITIONS:
+            if runs and runs[-1][-1][0] == index - 1:
+                runs[-1].append((index, name))
+            else:
+                runs.append([(index, name)])
+    first, second = runs
+    layout = CheckpointLayout(
+        match=re.compile(_fastpath.RULE_PATTERNS["checkpoint"]).fullmatch,
+        version=names.index("CHECKPOINT_VERSION"),
+        counters=operator.itemgetter(
+            *(i for i, n in enumerate(names) if n == "CHECKPOINT_COUNTER")
+        ),
+        first=tuple(first),
+        second=tuple(second),
+    )
+    _layout.append(layout)
+    return layout
