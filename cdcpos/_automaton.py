@@ -35,6 +35,7 @@ thread builds cannot deadlock the child.
 from __future__ import annotations
 
 import bisect
+import operator
 import os
 import threading
 from collections.abc import Iterable
@@ -239,11 +240,15 @@ class Automaton:
         self._build_product(nfa)
         self._lock = threading.Lock()
         # Deterministic states: sets of product states, numbered as they are first met.
-        # Row i maps an ASCII character to the next state (-1: no valid string continues).
+        # A state's row maps an ASCII character to the next state's row (the rows chain,
+        # so reading a character is one dict lookup); the row's number is under the key
+        # "" (never a character).  Characters after which no valid string continues are
+        # not in the rows but in ``_dead``, so the reading loop tests nothing else.
         start = frozenset(s for s in self._start if s in self._live)
         self._subsets: list[frozenset[int]] = [start]
         self._subset_ids: dict[frozenset[int], int] = {start: 0}
-        self._rows: list[dict[str, int]] = [{}]
+        self._rows: list[dict[str, Any]] = [{"": 0}]
+        self._dead: set[tuple[int, str]] = set()
         _automata.append(self)
 
     # ------------------------------------------------------------------ construction
@@ -286,8 +291,17 @@ class Automaton:
         ids: dict[tuple[int, Obligations], int] = {}
         keys: list[tuple[int, Obligations]] = []
 
-        def closure(state: int, pending: Obligations) -> set[int]:
+        closures: dict[tuple[int, Obligations], frozenset[int]] = {}
+
+        def closure(state: int, pending: Obligations) -> frozenset[int]:
             """Product states reached without reading: consuming states or the end."""
+            key = (state, pending)
+            known = closures.get(key)
+            if known is None:
+                known = closures[key] = frozenset(reach(state, pending))
+            return known
+
+        def reach(state: int, pending: Obligations) -> set[int]:
             found: set[int] = set()
             stack = [(state, pending)]
             seen = set(stack)
@@ -330,6 +344,9 @@ class Automaton:
                     return None  # the required text is not
             return frozenset(left)
 
+        classes_of_set = [
+            [cls for cls in range(self.class_count) if mask >> cls & 1] for mask in masks
+        ]
         self._start = closure(nfa.start, frozenset())
         transitions: list[dict[int, set[int]]] = []
         index = 0
@@ -337,12 +354,15 @@ class Automaton:
             state, pending = keys[index]
             by_class: dict[int, set[int]] = {}
             for set_id, target in nfa.moves[state]:
-                mask = masks[set_id]
-                for cls in range(self.class_count):
-                    if mask >> cls & 1:
-                        left = advance(pending, cls)
-                        if left is not None:
-                            by_class.setdefault(cls, set()).update(closure(target, left))
+                if not pending:  # no lookahead: the same states for every class of the set
+                    reached = closure(target, pending)
+                    for cls in classes_of_set[set_id]:
+                        by_class.setdefault(cls, set()).update(reached)
+                    continue
+                for cls in classes_of_set[set_id]:
+                    left = advance(pending, cls)
+                    if left is not None:
+                        by_class.setdefault(cls, set()).update(closure(target, left))
             transitions.append(by_class)
             index += 1
 
@@ -382,41 +402,49 @@ class Automaton:
 
     def scan(self, text: str) -> Scan:
         """One pass: the longest viable prefix of ``text``, and what follows from it."""
-        rows = self._rows
-        state = 0
-        row = rows[0]
-        if not self._subsets[0]:
+        if not self._subsets[0]:  # an expression that matches nothing
             return Scan(0, 0, False)
-        for index, char in enumerate(text):
-            target = row.get(char)
-            if target is None:
-                target = self._step(state, char)
-            if target < 0:
-                return Scan(index, state, self.complete(state))
-            state = target
-            row = rows[state]
+        row = self._rows[0]
+        # The hot loop is one dict lookup per character; the index is not counted but
+        # read back from the iterator (what is left of the text) when the loop stops.
+        characters = iter(text)
+        for char in characters:
+            found = row.get(char)
+            if found is None:
+                found = self._step(row[""], char)
+                if found is None:
+                    state = row[""]
+                    index = len(text) - operator.length_hint(characters) - 1
+                    return Scan(index, state, self.complete(state))
+            row = found
+        state = row[""]
         return Scan(len(text), state, self.complete(state))
 
-    def _step(self, state: int, char: str) -> int:
-        """The next deterministic state (``-1`` when empty); cached for ASCII characters."""
+    def _step(self, state: int, char: str) -> dict[str, Any] | None:
+        """The next state's row (``None``: no valid string continues); cached for ASCII."""
+        if (state, char) in self._dead:
+            return None
         cls = self.class_of(char)
         targets: set[int] = set()
         for product in self._subsets[state]:
             targets.update(self._transitions[product].get(cls, ()))
         subset = frozenset(targets)
+        cache = char < "\x80"  # other characters are not cached: the tables stay small
         with self._lock:
             if not subset:
-                found = -1
-            else:
-                found = self._subset_ids.get(subset, -2)
-                if found == -2:
-                    found = len(self._subsets)
-                    self._subsets.append(subset)
-                    self._rows.append({})
-                    self._subset_ids[subset] = found
-            if char < "\x80":  # other characters are not cached: the rows stay small
-                self._rows[state][char] = found
-        return found
+                if cache:
+                    self._dead.add((state, char))
+                return None
+            found = self._subset_ids.get(subset)
+            if found is None:
+                found = len(self._subsets)
+                self._subsets.append(subset)
+                self._rows.append({"": found})
+                self._subset_ids[subset] = found
+            row = self._rows[found]
+            if cache:
+                self._rows[state][char] = row
+        return row
 
     def complete(self, state: int) -> bool:
         """Whether the text read up to ``state`` is a valid string."""
