@@ -1,7 +1,7 @@
 """Time against input length for adversarial inputs: the curve must be at most linear.
 
-    python benchmarks/adversarial.py                  # lengths 1 KB .. 1 MB
-    python benchmarks/adversarial.py --max-length 65536 --json out.json
+    python benchmarks/adversarial.py                  # lengths 256 .. 64 KB, about a minute
+    python benchmarks/adversarial.py --max-length 1048576 --json out.json   # on to 1 MB
 
 Inputs built to make a backtracking matcher blow up: long digit runs, long hex runs,
 repeated separators (``.1.1.1``, ``1:1:1``), deep nesting of ``#`` and ``:`` in
@@ -20,8 +20,18 @@ Subjects, per input family and length:
 
 The table gives the best time of a few runs in microseconds, and the growth exponent
 ``k`` of ``time ~ length**k`` fitted over the longest lengths (1 is linear; ``flat`` when
-the time does not grow).  The verdict line fails (exit status 1) when any ``k`` exceeds
-the threshold (``--threshold``, 1.3: linear with noise; ``n log n`` is about 1.1).
+the time does not grow).  The verdict fails when any ``k`` exceeds the threshold
+(``--threshold``, 1.3: linear with noise; ``n log n`` is about 1.1).
+
+Two figures follow the table:
+
+* the cost of rejecting a hostile string of ``cdcpos.MAX_LENGTH`` (4 KB) characters, per
+  family, against rejecting a 20-character invalid string, both through ``cdcpos.parse``
+  in this process (target: at most ``--ratio-target``, 30x);
+* the first rejection in a fresh interpreter (``import cdcpos`` done), which pays for
+  whatever the error path builds lazily, and whether it imports lark or ``regex``.
+
+Exit status 0 when every verdict holds, 1 otherwise.  Progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -32,6 +42,8 @@ import functools
 import io
 import json
 import math
+import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -70,6 +82,11 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     ),
     "checkpoint-colons": lambda n: _repeat(":1", n, prefix="checkpoint:V1#1#a.1", suffix=FIELDS),
     "mysql-streams": lambda n: _repeat("a.1:1:-1:1:1:a.1:", n, prefix="checkpoint:V1#1#"),
+    # A long near miss in the second position field: it fails at the last character.
+    "near-miss-second": lambda n: _repeat("0.", n, prefix="checkpoint:V1#1#0/1#0#0#", suffix="#x"),
+    # Binlog-like stems that a backtracking partial match re-reads at every dot.
+    "dotted-a": lambda n: _repeat("0.0a.1", n),
+    "dotted-zeros": lambda n: _repeat("1.00.", n),
     # Spaces: lenient mode strips them; the hints look for a space after the clock.
     "spaces": lambda n: _repeat(" ", n, suffix="0/1"),
     "clock-spaces": lambda n: _repeat(" ", n, prefix="server_time:", suffix="x"),
@@ -159,10 +176,111 @@ def exponent(lengths: list[int], times: list[float]) -> float | None:
 _UNBOUNDED = ("regex ", "lark ", "first_problem ", "known_mistake_hint")
 
 
+# Invalid strings of 20 characters, one per kind of mistake: the baseline of a rejection.
+SHORT_INVALID = [
+    "0/16B3748!0123456789",  # a stray character in a PostgreSQL LSN
+    "2018-03-08 12:12:12Z",  # a date with a space and a zone
+    "checkpoint:V1#1#*#0#",  # a checkpoint without its first position
+    "mysql-bin.000001:12x",  # a binlog offset with a letter
+    "00000014:00000061:0x",  # a short SQL Server LSN
+]
+
+
+def rejection_ratios(
+    families: dict[str, Callable[[int], str]], budget: float
+) -> tuple[float, list[tuple[str, float]]]:
+    """Microseconds to reject a short invalid string, and each family's 4 KB cost over it."""
+    assert all(len(t) == 20 and not _accepted(t) for t in SHORT_INVALID)
+
+    def reject(text: str) -> None:
+        _swallow(cdcpos.parse, text)
+
+    baseline = statistics.median(measure(reject, t, budget) for t in SHORT_INVALID)
+    ratios = []
+    for name, family in families.items():
+        text = family(cdcpos.MAX_LENGTH)
+        if len(text) <= cdcpos.MAX_LENGTH and not _accepted(text):
+            ratios.append((name, measure(reject, text, budget) / baseline))
+    return baseline, ratios
+
+
+def _accepted(text: str) -> bool:
+    try:
+        cdcpos.parse(text)
+    except cdcpos.InvalidPosition:
+        return False
+    return True
+
+
+_COLD = """
+import sys, time
+started = time.perf_counter()
+import cdcpos
+from cdcpos import _diagnose
+imported = time.perf_counter()
+if sys.argv[1] == "parse":
+    for text in ("0/16B3748!0123456789", "2018-03-08 12:12:12Z"):
+        try:
+            cdcpos.parse(text)
+        except cdcpos.InvalidPosition:
+            pass
+        imported, elapsed = time.perf_counter(), time.perf_counter() - imported
+        print(elapsed, end=" ")
+else:  # the diagnosis alone, as parse() calls it once lark has left the error path
+    _diagnose.first_problem("any", "0/16B3748!0123456789")
+    print(time.perf_counter() - imported, end=" ")
+heavy = ",".join(m for m in ("lark", "regex") if m in sys.modules) or "none"
+print(heavy)
+"""
+
+
+def cold_rejection(runs: int = 3) -> dict[str, Any]:
+    """Seconds, best of ``runs`` fresh interpreters (``import cdcpos`` done): the first and
+    second rejection by ``parse``, and ``first_problem`` alone in another interpreter."""
+
+    def fresh(mode: str) -> list[list[str]]:
+        return [
+            subprocess.run(
+                [sys.executable, "-c", _COLD, mode], capture_output=True, text=True, check=True
+            ).stdout.split()
+            for _ in range(runs)
+        ]
+
+    parsed, diagnosed = fresh("parse"), fresh("first_problem")
+    return {
+        "first rejection (parse)": min(float(run[0]) for run in parsed),
+        "second rejection (parse)": min(float(run[1]) for run in parsed),
+        "imported by rejecting": parsed[-1][2],
+        "first_problem('any') alone": min(float(run[0]) for run in diagnosed),
+        "imported by first_problem": diagnosed[-1][1],
+    }
+
+
+class _Progress:
+    """``[done/total] elapsed`` on stderr, so a long run shows it is moving."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.started = total, 0, time.perf_counter()
+
+    def step(self, what: str) -> None:
+        self.done += 1
+        elapsed = time.perf_counter() - self.started
+        print(
+            f"\r[{self.done}/{self.total}] {elapsed:5.0f} s  {what:<60}",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def close(self) -> None:
+        print(file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--max-length", type=int, default=1 << 20)
+    parser.add_argument("--max-length", type=int, default=1 << 16)
     parser.add_argument("--threshold", type=float, default=1.3)
+    parser.add_argument("--ratio-target", type=float, default=30.0)
     parser.add_argument("--budget", type=float, default=0.05, help="seconds per measurement")
     parser.add_argument(
         "--cap", type=float, default=5.0, help="stop a row once one input takes this long"
@@ -172,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args(argv)
 
-    # Below the limit (where the entry points do all their work), and on to 1 MB.
+    # Below the limit (where the entry points do all their work), and on beyond it.
     lengths = sorted({256, 1024, cdcpos.MAX_LENGTH, *(4**k for k in range(6, 11))})
     lengths = [n for n in lengths if n <= args.max_length]
     subjects = {k: v for k, v in SUBJECTS.items() if not args.subjects or k in args.subjects}
@@ -192,9 +310,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     figures = []
     worst: tuple[float, str] = (0.0, "")
+    progress = _Progress(len(subjects) * len(families) + 2)
     for subject_name, subject in subjects.items():
         unbounded = subject_name.startswith(_UNBOUNDED)
         for family_name, family in families.items():
+            progress.step(f"{subject_name} on {family_name}")
             times: list[float] = []
             for n in lengths:
                 if times and times[-1] > args.cap:
@@ -208,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
             cells = [f"{t * 1e6:>10.0f}" if t >= 1e-4 else f"{t * 1e6:>10.1f}" for t in times]
             cells += [f"{'-':>10}"] * (len(lengths) - len(times))
             print(
-                f"{subject_name:<31}{family_name:<19}" + "".join(cells) + f"{shown:>6}", flush=True
+                f"\r{subject_name:<31}{family_name:<19}" + "".join(cells) + f"{shown:>6}",
+                flush=True,
             )
             figures.append(
                 {
@@ -221,14 +342,51 @@ def main(argv: list[str] | None = None) -> int:
             )
             if k is not None and k > worst[0]:
                 worst = (k, f"{subject_name} on {family_name}")
-    verdict = "ok" if worst[0] <= args.threshold else "SUPERLINEAR"
+    growth_ok = worst[0] <= args.threshold
     print(
         f"largest growth exponent: {worst[0]:.2f} ({worst[1]}); threshold {args.threshold}: "
-        f"{verdict}"
+        f"{'ok' if growth_ok else 'SUPERLINEAR'}"
     )
+
+    progress.step("rejection cost: 4 KB hostile against 20 characters")
+    baseline, ratios = rejection_ratios(families, args.budget)
+    print(
+        f"\nrejecting a {cdcpos.MAX_LENGTH}-character hostile string / a 20-character invalid "
+        f"string (cdcpos.parse; 20 characters: {baseline * 1e6:.1f} us, median of "
+        f"{len(SHORT_INVALID)})"
+    )
+    for name, ratio in ratios:
+        print(f"  {name:<19}{ratio:>8.1f}x")
+    worst_ratio = max(ratios, key=lambda r: r[1], default=("", 0.0))
+    ratio_ok = worst_ratio[1] <= args.ratio_target
+    print(
+        f"largest: {worst_ratio[1]:.1f}x ({worst_ratio[0]}); target <= {args.ratio_target:g}x: "
+        f"{'ok' if ratio_ok else 'OVER'}"
+    )
+
+    progress.step("first rejection in a fresh interpreter")
+    cold = cold_rejection()
+    progress.close()
+    print("\nfresh interpreter, best of 3:")
+    for what, value in cold.items():
+        shown = f"{value * 1e3:8.1f} ms" if isinstance(value, float) else f"{value:>11}"
+        print(f"  {what:<34}{shown}")
+
+    verdict = "ok" if growth_ok and ratio_ok else "FAILED"
+    print(f"\nverdict: {verdict}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
-            json.dump({"figures": figures, "worst": worst, "verdict": verdict}, out, indent=1)
+            json.dump(
+                {
+                    "figures": figures,
+                    "worst": worst,
+                    "rejection": {"baseline_seconds": baseline, "ratios": dict(ratios)},
+                    "cold": cold,
+                    "verdict": verdict,
+                },
+                out,
+                indent=1,
+            )
     return 0 if verdict == "ok" else 1
 
 

@@ -2,19 +2,19 @@
 
 Layer L2 (tests/test_layers.py): below the values on purpose, since a constructor's
 error and ``parse()``'s error are both diagnoses; it reads the grammar's expressions
-(``cdcpos._rules``) and never a value or lark.  Only reached when the grammar-derived
-expression did not match, which is the grammar's own answer: the differential tests
-(tests/test_fastpath.py) prove on strings generated from the grammar that the expression
-and lark accept the same strings.  The column is exact: the longest prefix of the input that some valid string starts with,
-found by partial matching (the ``regex`` module) of the grammar-derived expression; what
-was expected there is every character that would extend that prefix.
+(``cdcpos._rules``, ``cdcpos._automaton``) and never a value or lark.  Only reached when
+the grammar-derived expression did not match, which is the grammar's own answer: the
+differential tests (tests/test_fastpath.py) prove on strings generated from the grammar
+that the expression and lark accept the same strings.  The column is exact: the longest
+prefix of the input that some valid string starts with, found in one linear pass of the
+prefix automaton of the grammar-derived expression (``cdcpos._automaton``); what was
+expected there is every character that would extend that prefix.
 """
 
 from __future__ import annotations
 
 import re
 import string
-from typing import Any
 
 from cdcpos._engines import describe_kind
 from cdcpos._errors import InvalidPosition
@@ -22,119 +22,34 @@ from cdcpos._rules import KIND_ENTRY, MAX_LENGTH, entry_matcher
 
 __all__ = ["diagnose", "first_problem", "known_mistake_hint", "too_long", "value_rejection"]
 
-_partial_patterns: dict[str, Any] = {}
-
-
-def _partial(entry: str) -> Any:
-    import regex
-
-    from cdcpos._rules import entry_pattern
-
-    compiled = _partial_patterns.get(entry)
-    if compiled is None:
-        compiled = _partial_patterns[entry] = regex.compile(entry_pattern(entry))
-    return compiled
-
 
 def first_problem(entry: str, text: str) -> tuple[int, str]:
-    """``(index, expected)``: where the input stops being the start of a valid string."""
-    pattern = _partial(entry)
+    """``(index, expected)``: where the input stops being the start of a valid string.
 
-    def viable(prefix: str) -> bool:
-        return pattern.fullmatch(prefix, partial=True) is not None
+    One pass of the entry's prefix automaton (``cdcpos._automaton``), linear in the text.
+    """
+    from cdcpos._automaton import for_entry
 
-    # Viability is monotone (a prefix of a viable prefix is viable): binary search
-    # with viable(text[:low]) and not viable(text[:high]).
-    low, high = 0, len(text)
-    if viable(text):
-        low = high
-    else:
-        while high - low > 1:
-            middle = (low + high) // 2
-            if viable(text[:middle]):
-                low = middle
-            else:
-                high = middle
-    prefix = text[:low]
-    # One probe per class of characters the expression cannot tell apart, not one per
-    # character: each probe is a match over the whole prefix.
-    allowed = {
-        c for members in _char_classes(entry) if viable(prefix + members[0]) for c in members
-    }
-    at_end = pattern.fullmatch(prefix) is not None
-    return low, describe_expected(allowed, at_end)
+    automaton = for_entry(entry)
+    scan = automaton.scan(text)
+    allowed = automaton.continuations(scan.state)
+    return scan.length, describe_expected(allowed, scan.complete)
 
 
 _PRINTABLE = [chr(c) for c in range(0x20, 0x7F)]
-_char_class_cache: dict[str, list[list[str]]] = {}
 
 
 def _char_classes(entry: str) -> list[list[str]]:
     """Printable ASCII split into classes that the entry's expression treats alike.
 
     Two characters are alike when every literal and character set of the expression
-    contains both or neither, so one probe stands for its whole class.
+    contains both or neither (the automaton's classes).
     """
-    found = _char_class_cache.get(entry)
-    if found is not None:
-        return found
-    from re import _constants as sre
-    from re import _parser
+    from cdcpos._automaton import for_entry
 
-    from cdcpos._rules import entry_pattern
-
-    tests: list[Any] = []
-
-    def set_test(items: list[tuple[Any, Any]]) -> Any:
-        def contains(code: int) -> bool:
-            hit, negate = False, False
-            for op, av in items:
-                if op is sre.NEGATE:
-                    negate = True
-                elif op is sre.LITERAL:
-                    hit = hit or code == av
-                elif op is sre.RANGE:
-                    hit = hit or av[0] <= code <= av[1]
-                else:  # a category such as \d or \s: let the real engine decide
-                    hit = hit or re.fullmatch(_CATEGORIES[av], chr(code)) is not None
-            return hit != negate
-
-        return contains
-
-    def walk(node: Any) -> None:
-        for op, av in node:
-            if op in (sre.LITERAL, sre.NOT_LITERAL):
-                tests.append(lambda code, av=av: code == av)
-            elif op is sre.IN:
-                tests.append(set_test(av))
-            elif op is sre.BRANCH:
-                for branch in av[1]:
-                    walk(branch)
-            elif op is sre.SUBPATTERN:
-                walk(av[-1])
-            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-                walk(av[2])
-            elif op in (sre.ASSERT, sre.ASSERT_NOT):
-                walk(av[1])
-            elif op is sre.ATOMIC_GROUP:
-                walk(av)
-
-    walk(_parser.parse(entry_pattern(entry)))
-    classes: dict[tuple[bool, ...], list[str]] = {}
-    for char in _PRINTABLE:
-        classes.setdefault(tuple(test(ord(char)) for test in tests), []).append(char)
-    found = _char_class_cache[entry] = list(classes.values())
-    return found
+    return for_entry(entry).printable_classes()
 
 
-_CATEGORIES = {
-    "CATEGORY_DIGIT": r"\d",
-    "CATEGORY_NOT_DIGIT": r"\D",
-    "CATEGORY_SPACE": r"\s",
-    "CATEGORY_NOT_SPACE": r"\S",
-    "CATEGORY_WORD": r"\w",
-    "CATEGORY_NOT_WORD": r"\W",
-}
 _DIGITS = set(string.digits)
 _HEX = set(string.hexdigits)
 _LETTERS = set(string.ascii_letters)
@@ -273,7 +188,8 @@ def known_mistake_hint(entry: str, text: str) -> str | None:
         return "remove the whitespace around the value, or parse leniently (lenient=True; --lenient on the command line)"
     if "\ufeff" in text:
         return "remove the byte order mark (U+FEFF) at the start"
-    if any(not c.isascii() for c in text) and any(c.isdigit() and not c.isascii() for c in text):
+    # str.isascii() reads a flag of the string: no pass over an ASCII text.
+    if not text.isascii() and any(c.isdigit() and not c.isascii() for c in text):
         return "only the ASCII digits 0-9 are accepted"
     oracle = _ORACLE_PREFIX.fullmatch(text)
     if oracle:
@@ -296,13 +212,13 @@ def known_mistake_hint(entry: str, text: str) -> str | None:
             f"it to '{scn}'"
         )
     if text.startswith("checkpoint:"):
-        fields = text[len("checkpoint:") :].split("#")
-        if len(fields) != 8:
+        fields = text.count("#") + 1  # counted, not split: no list of thousands of fields
+        if fields != 8:
             return (
                 "a checkpoint has 8 '#'-separated fields after 'checkpoint:' "
-                f"(V<version>#n#position#n#n#second position or *#n#n); found {len(fields)}"
+                f"(V<version>#n#position#n#n#second position or *#n#n); found {fields}"
             )
-        if not fields[0].startswith("V"):
+        if not text.startswith("checkpoint:V"):
             return "a checkpoint starts 'checkpoint:V' and its version, e.g. checkpoint:V1#..."
         return None
     if entry == "stop_position" and not text.startswith(("server_time:", "commit_time:")):

@@ -15,6 +15,7 @@ the column of the offending character, and a message that is safe to print or lo
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -521,17 +522,26 @@ def test_entry_points_cost_nothing_past_the_limit() -> None:
         assert measure(lambda t: rejected(cdcpos.parse, t), text, 0.05) < 0.01, family
 
 
+# The families that made the old backtracking partial match quadratic, and their kin.
+DIAGNOSED = ["dots", "dots+colon", "checkpoint-mysql", "near-miss-second", "dotted-a"]
+DIAGNOSED += ["dotted-zeros", "mysql-streams", "hashes", "checkpoint-colons"]
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="core bug: cdcpos._diagnose.first_problem grows quadratically on binlog-like "
-    "runs ('a' + '.1' * n + '!'): the regex module's partial fullmatch backtracks over every "
-    "'.' (30 ms at MAX_LENGTH, 7 s at 64 KB; 'checkpoint-mysql' 75 ms and 15 s)",
-    strict=True,
-)
-def test_first_problem_grows_linearly() -> None:
+@pytest.mark.parametrize("family", DIAGNOSED)
+def test_first_problem_grows_linearly(family: str) -> None:
     from cdcpos import _diagnose
 
-    assert growth(lambda t: _diagnose.first_problem("start_position", t), "dots", 4096) < 8
+    for entry in ("start_position", "checkpoint", "any"):
+        first = functools.partial(_diagnose.first_problem, entry)
+        assert growth(first, family, 4096) < 8, (entry, family)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", DIAGNOSED)
+def test_rejection_grows_linearly_up_to_the_limit(family: str) -> None:
+    """The whole error path (fast path miss, diagnosis, hint, message) at 1 KB and 4 KB."""
+    assert growth(lambda t: _accepts(cdcpos.parse, t), family, cdcpos.MAX_LENGTH // 4) < 8
 
 
 @pytest.mark.slow

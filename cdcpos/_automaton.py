@@ -1,0 +1,540 @@
+"""A prefix automaton of each entry point: how far a text stays the start of a valid one.
+
+Derived from the same expressions as the fast path (``cdcpos._fastpath``, which
+``python -m cdcpos._generate`` derives from ``grammar/cdcpos.lark``), with the standard
+library only: ``re._parser`` reads an entry's expression into a tree, which becomes a
+nondeterministic automaton over classes of characters; states from which no valid string
+can be completed are removed, so *every* state left is the start of some valid string.
+Reading a text is then one pass of a deterministic automaton built lazily from that one
+(subsets of states, cached): the text's longest viable prefix ends where the set of
+states becomes empty.  One pass gives the length of that prefix, the characters that can
+continue it, and whether the prefix is complete, in time linear in the text, whatever
+the text.  (Matching prefixes with a backtracking engine, as the error path did before,
+costs quadratic time on inputs such as ``'a' + '.1' * n``.)
+
+Lookaheads.  The derived expressions hold two: ``(?=#)`` after each position field of a
+checkpoint, and ``(?!\\*#)`` at the start of an opaque position.  ``(?=#)`` could be
+dropped without changing the language, because a literal ``#`` follows every such field
+anyway.  ``(?!\\*#)`` could NOT: in the first position field no other alternative
+matches a lone ``*`` (``checkpoint:V1#1#*#0#0#*#0#0`` is rejected), so dropping it would
+accept that text.  Rather than rely on the shape of the expressions, the automaton keeps
+both exactly: a lookahead whose body is a fixed sequence of characters sets becomes an
+*obligation* carried by the states after it (how much of the body the following
+characters have matched), and the product of expression states and obligations is an
+ordinary automaton again.  Any construct this module cannot translate exactly
+(lookbehind, backreferences, possessive repeats, categories such as ``\\d``, flags)
+raises ``NotImplementedError`` when the automaton is built, which the tests do for
+every entry point: a change of the generator cannot silently change the diagnosis.
+
+Nothing is built at ``import cdcpos``: :func:`for_entry` builds an entry's automaton on
+first use (tens of milliseconds) and caches it.  The caches are shared by threads; their
+one lock is replaced in a forked child (``os.register_at_fork``), so a fork while another
+thread builds cannot deadlock the child.
+"""
+
+from __future__ import annotations
+
+import bisect
+import operator
+import os
+import threading
+from collections.abc import Iterable
+from re import _constants as _sre
+from re import _parser
+from typing import Any, NamedTuple
+
+from cdcpos._rules import entry_pattern
+
+__all__ = ["Automaton", "Scan", "for_entry"]
+
+_MAX_CODE = 0x10FFFF
+# The characters a message may show as examples; the classes split them too.
+PRINTABLE = tuple(chr(c) for c in range(0x20, 0x7F))
+
+Intervals = tuple[tuple[int, int], ...]
+
+
+class Scan(NamedTuple):
+    """What one pass over a text found."""
+
+    #: Length of the longest prefix of the text that some valid string starts with.
+    length: int
+    #: The automaton's state after that prefix (for :meth:`Automaton.continuations`).
+    state: int
+    #: Whether that prefix is itself a valid string.
+    complete: bool
+
+
+# ====================================================================== expression -> NFA
+
+
+def _complement(intervals: Iterable[tuple[int, int]]) -> Intervals:
+    result, low = [], 0
+    for start, end in sorted(intervals):
+        if start > low:
+            result.append((low, start - 1))
+        low = max(low, end + 1)
+    if low <= _MAX_CODE:
+        result.append((low, _MAX_CODE))
+    return tuple(result)
+
+
+class _Nfa:
+    """Thompson's construction over character sets, with lookaheads as special edges."""
+
+    _UNSUPPORTED_FLAGS = (
+        _sre.SRE_FLAG_IGNORECASE
+        | _sre.SRE_FLAG_LOCALE
+        | _sre.SRE_FLAG_MULTILINE
+        | _sre.SRE_FLAG_DOTALL
+    )
+
+    def __init__(self, pattern: str) -> None:
+        tree = _parser.parse(pattern)
+        if tree.state.flags & self._UNSUPPORTED_FLAGS:
+            raise NotImplementedError(f"flags {tree.state.flags:#x} in {pattern!r}")
+        self.group_names = {index: name for name, index in tree.state.groupdict.items()}
+        self.epsilon: list[list[int]] = []
+        self.moves: list[list[tuple[int, int]]] = []  # (set id, target)
+        self.looks: list[list[tuple[int, int]]] = []  # (lookahead id, target)
+        self.labels: list[str | None] = []  # the outermost named group of each state
+        self.sets: list[Intervals] = []
+        self._set_ids: dict[Intervals, int] = {}
+        #: (positive, the set ids the body's characters must be in, in order)
+        self.lookaheads: list[tuple[bool, tuple[int, ...]]] = []
+        self._label: str | None = None
+        self.start = self._state()
+        self.accept = self._sequence(list(tree), self.start)
+
+    def _state(self) -> int:
+        self.epsilon.append([])
+        self.moves.append([])
+        self.looks.append([])
+        self.labels.append(self._label)
+        return len(self.epsilon) - 1
+
+    def _set(self, intervals: Intervals) -> int:
+        found = self._set_ids.get(intervals)
+        if found is None:
+            found = self._set_ids[intervals] = len(self.sets)
+            self.sets.append(intervals)
+        return found
+
+    def _char_set(self, op: Any, av: Any) -> Intervals | None:
+        """The code points one item matches, or ``None`` when it is not one character."""
+        if op is _sre.LITERAL:
+            return ((av, av),)
+        if op is _sre.NOT_LITERAL:
+            return _complement([(av, av)])
+        if op is _sre.ANY:
+            return _complement([(10, 10)])  # no DOTALL: anything but a newline
+        if op is not _sre.IN:
+            return None
+        members: list[tuple[int, int]] = []
+        negate = False
+        for item_op, item in av:
+            if item_op is _sre.NEGATE:
+                negate = True
+            elif item_op is _sre.LITERAL:
+                members.append((item, item))
+            elif item_op is _sre.RANGE:
+                members.append(item)
+            else:  # a category (\d, \w, \s): Unicode tables the grammar never needs
+                raise NotImplementedError(f"{item_op} in a character set")
+        merged = _complement(_complement(members))
+        return _complement(merged) if negate else merged
+
+    def _sequence(self, items: list[Any], state: int) -> int:
+        for op, av in items:
+            state = self._item(op, av, state)
+        return state
+
+    def _item(self, op: Any, av: Any, state: int) -> int:
+        intervals = self._char_set(op, av)
+        if intervals is not None:
+            target = self._state()
+            self.moves[state].append((self._set(intervals), target))
+            return target
+        if op is _sre.SUBPATTERN:
+            group, add_flags, del_flags, body = av
+            if (add_flags | del_flags) & self._UNSUPPORTED_FLAGS:
+                raise NotImplementedError(f"inline flags in group {group}")
+            outer = self._label
+            if outer is None and group is not None:
+                self._label = self.group_names.get(group)
+            try:
+                return self._sequence(list(body), state)
+            finally:
+                self._label = outer
+        if op is _sre.BRANCH:
+            end = self._state()
+            for branch in av[1]:
+                self.epsilon[self._sequence(list(branch), state)].append(end)
+            return end
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            # Lazy and greedy repeats match the same strings; only the choice differs.
+            low, high, body = av
+            for _ in range(low):
+                state = self._sequence(list(body), state)
+            if high is _sre.MAXREPEAT:
+                loop = self._state()
+                self.epsilon[state].append(loop)
+                self.epsilon[self._sequence(list(body), loop)].append(loop)
+                return loop
+            end = self._state()
+            for _ in range(high - low):
+                self.epsilon[state].append(end)
+                state = self._sequence(list(body), state)
+            self.epsilon[state].append(end)
+            return end
+        if op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            direction, body = av
+            if direction != 1:
+                raise NotImplementedError("a lookbehind")
+            sets = tuple(self._set(s) for s in self._fixed_sequence(list(body)))
+            self.lookaheads.append((op is _sre.ASSERT, sets))
+            target = self._state()
+            self.looks[state].append((len(self.lookaheads) - 1, target))
+            return target
+        # POSSESSIVE_REPEAT and ATOMIC_GROUP match fewer strings than their plain forms;
+        # AT (anchors), GROUPREF, GROUPREF_EXISTS are not regular or need context.
+        raise NotImplementedError(f"{op} in a derived expression")
+
+    def _fixed_sequence(self, items: list[Any]) -> list[Intervals]:
+        """A lookahead's body as one character set per character."""
+        result: list[Intervals] = []
+        for op, av in items:
+            intervals = self._char_set(op, av)
+            if intervals is not None:
+                result.append(intervals)
+            elif op is _sre.SUBPATTERN:
+                result += self._fixed_sequence(list(av[3]))
+            elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] == av[1]:
+                result += self._fixed_sequence(list(av[2])) * av[0]
+            else:
+                raise NotImplementedError(f"{op} inside a lookahead")
+        return result
+
+
+# ====================================================================== the automaton
+
+
+Obligations = frozenset[tuple[int, int]]  # (lookahead id, characters of its body matched)
+
+
+class Automaton:
+    """The trimmed automaton of one expression, and its lazily built deterministic form.
+
+    >>> automaton = Automaton(r"[0-9]{1,2}/[0-9]")
+    >>> automaton.scan("12/")
+    Scan(length=3, state=3, complete=False)
+    >>> automaton.scan("123/4").length  # '123' starts no valid string
+    2
+    >>> sorted(automaton.continuations(automaton.scan("1").state))
+    ['/', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']
+    """
+
+    def __init__(self, pattern: str) -> None:
+        nfa = _Nfa(pattern)
+        self._classify(nfa)
+        self._build_product(nfa)
+        self._lock = threading.Lock()
+        # Deterministic states: sets of product states, numbered as they are first met.
+        # A state's row maps an ASCII character to the next state's row (the rows chain,
+        # so reading a character is one dict lookup); the row's number is under the key
+        # "" (never a character).  Characters after which no valid string continues are
+        # not in the rows but in ``_dead``, so the reading loop tests nothing else.
+        start = frozenset(s for s in self._start if s in self._live)
+        self._subsets: list[frozenset[int]] = [start]
+        self._subset_ids: dict[frozenset[int], int] = {start: 0}
+        self._rows: list[dict[str, Any]] = [{"": 0}]
+        self._dead: set[tuple[int, str]] = set()
+        _automata.append(self)
+
+    # ------------------------------------------------------------------ construction
+
+    def _classify(self, nfa: _Nfa) -> None:
+        """Split the code points into classes no set of the expression tells apart."""
+        bounds = {0}
+        for intervals in nfa.sets:
+            for start, end in intervals:
+                bounds.add(start)
+                if end < _MAX_CODE:
+                    bounds.add(end + 1)
+        self._starts = sorted(bounds)
+        signatures: dict[tuple[bool, ...], int] = {}
+        self._interval_class: list[int] = []
+        for low in self._starts:
+            signature = tuple(
+                any(start <= low <= end for start, end in intervals) for intervals in nfa.sets
+            )
+            self._interval_class.append(signatures.setdefault(signature, len(signatures)))
+        self.class_count = len(signatures)
+        # Each set as the bit mask of the classes it holds.
+        self._set_masks = [0] * len(nfa.sets)
+        for signature, cls in signatures.items():
+            for set_id, inside in enumerate(signature):
+                if inside:
+                    self._set_masks[set_id] |= 1 << cls
+        self._printable_class = {c: self.class_of(c) for c in PRINTABLE}
+
+    def class_of(self, char: str) -> int:
+        """The class of one character."""
+        return self._interval_class[bisect.bisect_right(self._starts, ord(char)) - 1]
+
+    def _build_product(self, nfa: _Nfa) -> None:
+        """States of the expression paired with pending lookaheads, trimmed to live ones."""
+        masks = self._set_masks
+        lookaheads = [
+            (positive, tuple(masks[s] for s in body)) for positive, body in nfa.lookaheads
+        ]
+        ids: dict[tuple[int, Obligations], int] = {}
+        keys: list[tuple[int, Obligations]] = []
+
+        closures: dict[tuple[int, Obligations], frozenset[int]] = {}
+
+        def closure(state: int, pending: Obligations) -> frozenset[int]:
+            """Product states reached without reading: consuming states or the end."""
+            key = (state, pending)
+            known = closures.get(key)
+            if known is None:
+                known = closures[key] = frozenset(reach(state, pending))
+            return known
+
+        def reach(state: int, pending: Obligations) -> set[int]:
+            found: set[int] = set()
+            stack = [(state, pending)]
+            seen = set(stack)
+            while stack:
+                state, pending = stack.pop()
+                reached = list(nfa.epsilon[state])
+                after = []
+                for look, target in nfa.looks[state]:
+                    positive, body = lookaheads[look]
+                    if not body:
+                        if positive:  # an empty lookahead always matches
+                            after.append((target, pending))
+                        continue  # an empty negative lookahead never lets through
+                    after.append((target, pending | {(look, 0)}))
+                after += [(target, pending) for target in reached]
+                for item in after:
+                    if item not in seen:
+                        seen.add(item)
+                        stack.append(item)
+                if nfa.moves[state] or state == nfa.accept:
+                    key = (state, pending)
+                    if key not in ids:
+                        ids[key] = len(keys)
+                        keys.append(key)
+                    found.add(ids[key])
+            return found
+
+        def advance(pending: Obligations, cls: int) -> Obligations | None:
+            """Pending lookaheads after one more character of class ``cls`` (None: fails)."""
+            bit = 1 << cls
+            left = set()
+            for look, matched in pending:
+                positive, body = lookaheads[look]
+                if body[matched] & bit:
+                    if matched + 1 < len(body):
+                        left.add((look, matched + 1))
+                    elif not positive:
+                        return None  # the forbidden text is there
+                elif positive:
+                    return None  # the required text is not
+            return frozenset(left)
+
+        classes_of_set = [
+            [cls for cls in range(self.class_count) if mask >> cls & 1] for mask in masks
+        ]
+        self._start = closure(nfa.start, frozenset())
+        transitions: list[dict[int, set[int]]] = []
+        index = 0
+        while index < len(keys):  # keys grows while it is walked: a breadth-first search
+            state, pending = keys[index]
+            by_class: dict[int, set[int]] = {}
+            for set_id, target in nfa.moves[state]:
+                if not pending:  # no lookahead: the same states for every class of the set
+                    reached = closure(target, pending)
+                    for cls in classes_of_set[set_id]:
+                        by_class.setdefault(cls, set()).update(reached)
+                    continue
+                for cls in classes_of_set[set_id]:
+                    left = advance(pending, cls)
+                    if left is not None:
+                        by_class.setdefault(cls, set()).update(closure(target, left))
+            transitions.append(by_class)
+            index += 1
+
+        # Accepting: the expression's end with no lookahead still demanding characters.
+        accepting = {
+            i
+            for i, (state, pending) in enumerate(keys)
+            if state == nfa.accept and all(not lookaheads[look][0] for look, _ in pending)
+        }
+        # Live: some valid string continues from there (backwards from the accepting).
+        sources: list[list[int]] = [[] for _ in keys]
+        for source, by_class in enumerate(transitions):
+            for targets in by_class.values():
+                for target in targets:
+                    sources[target].append(source)
+        live = set(accepting)
+        stack = list(accepting)
+        while stack:
+            for source in sources[stack.pop()]:
+                if source not in live:
+                    live.add(source)
+                    stack.append(source)
+        self._live = live
+        self._accepting = accepting
+        self._labels = [nfa.labels[state] for state, _ in keys]
+        self._transitions = [
+            {
+                cls: frozenset(t for t in targets if t in live)
+                for cls, targets in by_class.items()
+                if not targets.isdisjoint(live)
+            }
+            for by_class in transitions
+        ]
+        self.product_size = len(live)
+
+    # ------------------------------------------------------------------ reading
+
+    def scan(self, text: str) -> Scan:
+        """One pass: the longest viable prefix of ``text``, and what follows from it."""
+        if not self._subsets[0]:  # an expression that matches nothing
+            return Scan(0, 0, False)
+        row = self._rows[0]
+        # The hot loop is one dict lookup per character; the index is not counted but
+        # read back from the iterator (what is left of the text) when the loop stops.
+        characters = iter(text)
+        for char in characters:
+            found = row.get(char)
+            if found is None:
+                found = self._step(row[""], char)
+                if found is None:
+                    state = row[""]
+                    index = len(text) - operator.length_hint(characters) - 1
+                    return Scan(index, state, self.complete(state))
+            row = found
+        state = row[""]
+        return Scan(len(text), state, self.complete(state))
+
+    def _step(self, state: int, char: str) -> dict[str, Any] | None:
+        """The next state's row (``None``: no valid string continues); cached for ASCII."""
+        if (state, char) in self._dead:
+            return None
+        cls = self.class_of(char)
+        targets: set[int] = set()
+        for product in self._subsets[state]:
+            targets.update(self._transitions[product].get(cls, ()))
+        subset = frozenset(targets)
+        cache = char < "\x80"  # other characters are not cached: the tables stay small
+        with self._lock:
+            if not subset:
+                if cache:
+                    self._dead.add((state, char))
+                return None
+            found = self._subset_ids.get(subset)
+            if found is None:
+                found = len(self._subsets)
+                self._subsets.append(subset)
+                self._rows.append({"": found})
+                self._subset_ids[subset] = found
+            row = self._rows[found]
+            if cache:
+                self._rows[state][char] = row
+        return row
+
+    def complete(self, state: int) -> bool:
+        """Whether the text read up to ``state`` is a valid string."""
+        return not self._accepting.isdisjoint(self._subsets[state])
+
+    def continuation_classes(self, state: int) -> set[int]:
+        """The classes of the characters that keep the text viable after ``state``."""
+        found: set[int] = set()
+        for product in self._subsets[state]:
+            found.update(self._transitions[product])
+        return found
+
+    def continuations(self, state: int) -> set[str]:
+        """The printable ASCII characters that keep the text viable after ``state``."""
+        classes = self.continuation_classes(state)
+        return {c for c, cls in self._printable_class.items() if cls in classes}
+
+    def labels(self, state: int) -> set[str]:
+        """The named groups (the grammar's value rules) still alive at ``state``."""
+        return {
+            label for label in (self._labels[p] for p in self._subsets[state]) if label is not None
+        }
+
+    def completion(self, state: int) -> str | None:
+        """A shortest text that completes the one read up to ``state`` (``None``: none).
+
+        The witness the tests give lark: what the automaton calls viable, lark accepts
+        once this is appended.
+
+        >>> automaton = Automaton(r"[0-9]{2}/[0-9]")
+        >>> automaton.completion(automaton.scan("1").state)
+        '0/0'
+        """
+        representative: dict[int, str] = {}
+        for low, cls in zip(self._starts, self._interval_class, strict=True):
+            representative.setdefault(cls, chr(low))
+        for char, cls in self._printable_class.items():  # printable, where there is one
+            if representative[cls] not in self._printable_class:
+                representative[cls] = char
+        previous: dict[int, tuple[int, int] | None] = dict.fromkeys(self._subsets[state])
+        queue = list(previous)
+        for product in queue:  # grows while walked: breadth first
+            if product in self._accepting:
+                path = []
+                while (step := previous[product]) is not None:
+                    product, cls = step
+                    path.append(representative[cls])
+                return "".join(reversed(path))
+            for cls, targets in sorted(self._transitions[product].items()):
+                for target in targets:
+                    if target not in previous:
+                        previous[target] = (product, cls)
+                        queue.append(target)
+        return None
+
+    def printable_classes(self) -> list[list[str]]:
+        """Printable ASCII split into the classes the expression treats alike."""
+        classes: dict[int, list[str]] = {}
+        for char, cls in self._printable_class.items():
+            classes.setdefault(cls, []).append(char)
+        return list(classes.values())
+
+    def _reset_lock(self) -> None:
+        self._lock = threading.Lock()
+
+
+# ====================================================================== per entry point
+
+_automata: list[Automaton] = []  # every automaton built, for the fork handler
+_by_entry: dict[str, Automaton] = {}
+_build_lock = threading.Lock()
+
+
+def for_entry(entry: str) -> Automaton:
+    """The automaton of an entry point, built on first use."""
+    found = _by_entry.get(entry)
+    if found is None:
+        with _build_lock:  # one build per entry, even when many threads ask at once
+            found = _by_entry.get(entry)
+            if found is None:
+                found = _by_entry[entry] = Automaton(entry_pattern(entry))
+    return found
+
+
+def _after_fork_in_child() -> None:
+    # The parent's locks may have been held by a thread that does not exist in the child.
+    global _build_lock
+    _build_lock = threading.Lock()
+    for automaton in _automata:
+        automaton._reset_lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
