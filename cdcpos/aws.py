@@ -28,6 +28,13 @@ PostgresLsn('132/F000E48')
 
 from __future__ import annotations
 
+try:  # a missing extra names its install line
+    import pydantic  # noqa: F401
+except ModuleNotFoundError as error:
+    from cdcpos._extras import missing_extra
+
+    raise missing_extra(error, "cdcpos.aws", "aws") from None
+
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime

@@ -1,0 +1,177 @@
+"""Packaging: a missing extra says how to install it; the license and metadata ship.
+
+A missing package is simulated in a fresh interpreter by ``sys.modules[name] = None``,
+which makes ``import name`` fail exactly as it does when the package is not installed
+(``ModuleNotFoundError`` with ``.name`` set), without uninstalling anything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from cdcpos._extras import EXTRAS, install_line
+
+ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+# Every optional third-party package cdcpos uses anywhere.
+OPTIONAL = sorted({package for packages in EXTRAS.values() for package in packages})
+
+
+def _run(code: str, *, cwd: Path = ROOT, env: dict[str, str] | None = None) -> dict[str, object]:
+    """Run ``code`` in a fresh interpreter and return the JSON object it prints last."""
+    completed = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    result: dict[str, object] = json.loads(completed.stdout.splitlines()[-1])
+    return result
+
+
+def _import_without(module: str, missing: list[str]) -> dict[str, object]:
+    return _run(
+        f"""
+        import json, sys
+        for name in {missing!r}:
+            sys.modules[name] = None
+        try:
+            import {module}
+        except ImportError as error:
+            print(json.dumps({{"type": type(error).__name__, "name": error.name,
+                              "message": str(error), "cause": repr(error.__cause__),
+                              "suppressed": error.__suppress_context__}}))
+        else:
+            print(json.dumps({{"type": None}}))
+        """
+    )
+
+
+@pytest.mark.parametrize(
+    ("module", "package", "extra"),
+    [
+        ("cdcpos.aws", "pydantic", "aws"),
+        ("cdcpos._pydantic", "pydantic", "pydantic"),
+        ("cdcpos.strategies", "hypothesis", "hypothesis"),
+    ],
+)
+def test_a_missing_extra_names_its_install_line(module: str, package: str, extra: str) -> None:
+    error = _import_without(module, [package])
+    assert error["type"] == "ModuleNotFoundError"
+    assert error["name"] == package  # code that reads .name still sees the missing package
+    message = str(error["message"])
+    assert f"pip install 'cdcpos[{extra}]'" in message, message
+    assert module in message and package in message, message
+    assert error["cause"] == "None" and error["suppressed"] is True  # one clean message
+
+
+def test_the_extras_named_bring_the_missing_package() -> None:
+    # The install line an error gives must install the package that was missing.
+    declared = PYPROJECT["project"]["optional-dependencies"]
+    for extra, package in {
+        "aws": "pydantic",
+        "pydantic": "pydantic",
+        "hypothesis": "hypothesis",
+    }.items():
+        names = {_requirement_name(r) for r in declared[extra]}
+        assert package in names, (extra, names)
+
+
+def _requirement_name(requirement: str) -> str:
+    for stop in "<>=!~[; ":
+        requirement = requirement.split(stop, 1)[0]
+    return requirement.strip().lower()
+
+
+def test_extras_table_agrees_with_pyproject() -> None:
+    declared = PYPROJECT["project"]["optional-dependencies"]
+    for extra, requirements in declared.items():
+        if extra == "test":
+            continue
+        assert extra in EXTRAS, f"pyproject extra {extra!r} is missing from cdcpos._extras.EXTRAS"
+        assert {_requirement_name(r) for r in requirements} == set(EXTRAS[extra]), extra
+    # CI installs ".[test]" and nothing else: it must bring every other declared extra.
+    test_extra = {_requirement_name(r) for r in declared["test"]}
+    for extra, requirements in declared.items():
+        assert {_requirement_name(r) for r in requirements} <= test_extra, extra
+
+
+def test_install_line_rejects_an_unknown_extra() -> None:
+    assert install_line("spark") == "pip install 'cdcpos[spark]'"
+    with pytest.raises(ValueError, match="unknown extra 'sprak'"):
+        install_line("sprak")
+
+
+def test_the_core_works_without_any_extra() -> None:
+    # What `pip install cdcpos` gives: parsing, the CLI module and errors need no extra.
+    result = _run(
+        f"""
+        import json, sys
+        for name in {OPTIONAL!r}:
+            sys.modules[name] = None
+        import cdcpos, cdcpos.cli
+        value = cdcpos.parse("checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0")
+        try:
+            cdcpos.parse("0/G")
+        except cdcpos.InvalidPosition as error:
+            message = str(error)
+        print(json.dumps({{"value": str(value.position), "error": message}}))
+        """
+    )
+    assert result["value"] == "4AF/B00000D0"
+    assert str(result["error"]).startswith("Invalid")
+
+
+def _blocking_site(tmp_path: Path, packages: list[str]) -> dict[str, str]:
+    """An environment whose every interpreter starts with ``packages`` missing."""
+    (tmp_path / "sitecustomize.py").write_text(
+        "import sys\n" + "".join(f"sys.modules[{p!r}] = None\n" for p in packages),
+        encoding="utf-8",
+    )
+    path = os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])
+    return {**os.environ, "PYTHONPATH": path}
+
+
+def test_fuzz_runner_names_the_extra_of_a_target_it_cannot_run(tmp_path: Path) -> None:
+    env = _blocking_site(tmp_path, ["pydantic"])
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "fuzz" / "run.py"), "--runs", "1", "pydantic_types"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+    assert completed.returncode == 2, completed.stderr
+    assert "pydantic_types needs pip install 'cdcpos[pydantic]'" in completed.stderr
+    assert "unknown targets" not in completed.stderr
+
+
+def test_fuzz_runner_names_the_fuzz_extra_without_atheris(tmp_path: Path) -> None:
+    env = _blocking_site(tmp_path, ["atheris"])
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "fuzz" / "run.py"), "--runs", "1", "parse"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+    assert completed.returncode == 1, completed.stderr
+    assert "fuzzing needs atheris: pip install 'cdcpos[fuzz]'" in completed.stderr
+    assert "Traceback" not in completed.stderr
