@@ -7,12 +7,14 @@ which makes ``import name`` fail exactly as it does when the package is not inst
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
 import textwrap
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -175,3 +177,39 @@ def test_fuzz_runner_names_the_fuzz_extra_without_atheris(tmp_path: Path) -> Non
     assert completed.returncode == 1, completed.stderr
     assert "fuzzing needs atheris: pip install 'cdcpos[fuzz]'" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+# The SHA-256 of https://www.apache.org/licenses/LICENSE-2.0.txt, the text every Apache-2.0
+# project ships unchanged (the appendix's "[yyyy] [name of copyright owner]" included).
+APACHE_2_0_SHA256 = "cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3eb003417bc523d30"
+
+
+def test_license_is_the_complete_apache_2_0_text() -> None:
+    license_file = ROOT / "LICENSE"
+    assert hashlib.sha256(license_file.read_bytes()).hexdigest() == APACHE_2_0_SHA256
+    project = PYPROJECT["project"]
+    assert project["license"] == "Apache-2.0"  # SPDX expression, as the text says
+    assert project["license-files"] == ["LICENSE"]
+
+
+@pytest.mark.slow
+def test_wheel_ships_the_license_grammar_and_metadata(tmp_path: Path) -> None:
+    # A real build, by the same backend users get (pip fetches hatchling from the index).
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "-w", str(tmp_path), "--no-deps", "-q"],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    [wheel] = tmp_path.glob("cdcpos-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        dist_info = next(n.split("/")[0] for n in names if n.endswith(".dist-info/METADATA"))
+        metadata = archive.read(f"{dist_info}/METADATA").decode()
+        license_text = archive.read(f"{dist_info}/licenses/LICENSE")
+    assert hashlib.sha256(license_text).hexdigest() == APACHE_2_0_SHA256
+    assert "cdcpos/grammar/cdcpos.lark" in names and "cdcpos/py.typed" in names
+    assert "License-Expression: Apache-2.0" in metadata.splitlines()
+    assert "Requires-Python: >=3.11" in metadata.splitlines()
+    for extra in PYPROJECT["project"]["optional-dependencies"]:
+        assert f"Provides-Extra: {extra}" in metadata.splitlines()
