@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -213,3 +214,71 @@ def test_wheel_ships_the_license_grammar_and_metadata(tmp_path: Path) -> None:
     assert "Requires-Python: >=3.11" in metadata.splitlines()
     for extra in PYPROJECT["project"]["optional-dependencies"]:
         assert f"Provides-Extra: {extra}" in metadata.splitlines()
+
+
+# -- the project's own documentation stands on its own
+
+FORMATS = ROOT / "docs" / "formats.md"
+_TEXT_SUFFIXES = {".py", ".md", ".lark", ".toml", ".txt", ".cfg", ".ini", ".yml", ".yaml"}
+_SKIP_DIRS = {".git", ".ci-venv", "corpus", "__pycache__", ".mypy_cache", ".ruff_cache", "build"}
+
+
+def _project_text_files() -> list[Path]:
+    found = []
+    for path in ROOT.rglob("*"):
+        relative = path.relative_to(ROOT)
+        if any(part in _SKIP_DIRS or part.startswith(".venv") for part in relative.parts):
+            continue
+        if path.is_file() and (path.suffix in _TEXT_SUFFIXES or relative.parts[0] == ".ci"):
+            found.append(path)
+    return found
+
+
+def _anchors(markdown: str) -> set[str]:
+    return set(re.findall(r'<a id="([^"]+)"></a>', markdown))
+
+
+def test_nothing_points_outside_the_repository() -> None:
+    # The workspace that held the first format notes is not shipped: docs/formats.md is the
+    # reference now.  (The pattern is split so that this file does not match itself.)
+    outside = re.compile("shared" + r"/(?:spec|seed)|positions\.md")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in _project_text_files()
+        for number, line in enumerate(
+            path.read_text(encoding="utf-8", errors="replace").splitlines(), 1
+        )
+        if outside.search(line)
+    ]
+    assert offenders == []
+
+
+def test_every_link_into_the_format_reference_resolves() -> None:
+    anchors = _anchors(FORMATS.read_text(encoding="utf-8"))
+    assert {"reading", "date", "postgres-lsn", "checkpoint", "decisions"} <= anchors
+    links = [
+        (path.relative_to(ROOT), anchor)
+        for path in _project_text_files()
+        for anchor in re.findall(
+            r"formats\.md#([A-Za-z0-9_-]+)", path.read_text(encoding="utf-8", errors="replace")
+        )
+    ]
+    assert links, "the README and the code link into docs/formats.md"
+    assert [(path, a) for path, a in links if a not in anchors] == []
+    # Links inside the page itself.
+    internal = re.findall(r"\]\(#([A-Za-z0-9_-]+)\)", FORMATS.read_text(encoding="utf-8"))
+    assert sorted(set(internal) - anchors) == []
+
+
+def test_section_numbers_cited_in_code_are_sections_of_the_format_reference() -> None:
+    # Comments cite the reference as "§3.2"; a renumbered page would leave them dangling.
+    headings = set(
+        re.findall(r"^#{2,3} ([0-9]+(?:\.[0-9]+)?)\.? ", FORMATS.read_text("utf-8"), re.M)
+    )
+    sources = [ROOT / "grammar" / "cdcpos.lark", ROOT / "tests" / "examples.py"]
+    cited = {
+        n
+        for path in sources
+        for n in re.findall(r"§([0-9]+(?:\.[0-9]+)?)", path.read_text("utf-8"))
+    }
+    assert cited and cited <= headings, sorted(cited - headings)
