@@ -282,3 +282,29 @@ def test_section_numbers_cited_in_code_are_sections_of_the_format_reference() ->
         for n in re.findall(r"§([0-9]+(?:\.[0-9]+)?)", path.read_text("utf-8"))
     }
     assert cited and cited <= headings, sorted(cited - headings)
+
+
+def _shell_blocks(markdown: str) -> list[str]:
+    return re.findall(r"^```(?:sh|bash|shell|console)\n(.*?)^```", markdown, re.M | re.S)
+
+
+def test_readme_shell_examples_quote_every_checkpoint() -> None:
+    # A checkpoint holds '*': unquoted, zsh and bash's failglob refuse the whole command.
+    docs = [ROOT / "README.md", ROOT / "benchmarks" / "README.md", FORMATS]
+    unquoted = [
+        (path.name, line)
+        for path in docs
+        for block in _shell_blocks(path.read_text("utf-8"))
+        for line in block.splitlines()
+        if re.search(r"""(?<!['"])checkpoint:V""", line)
+    ]
+    assert unquoted == []
+    assert any("checkpoint:V" in b for b in _shell_blocks((ROOT / "README.md").read_text("utf-8")))
+
+
+def test_readme_extras_table_lists_every_extra() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    table = readme.split("| extra | brings |", 1)[1].split("\n\n", 1)[0]
+    listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", table, re.M))
+    assert set(PYPROJECT["project"]["optional-dependencies"]) <= listed
+    assert listed <= set(EXTRAS) | {"test"}  # no extra the code does not know
