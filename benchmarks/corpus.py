@@ -1,6 +1,6 @@
 """A seeded, realistic corpus of DMS positions for the benchmarks.
 
-Shapes and magnitudes follow the real examples of shared/spec/positions.md: checkpoints of
+Shapes and magnitudes follow the real examples of docs/formats.md: checkpoints of
 every engine shape (most of a real audit table), native positions, dates and stop
 positions.  Values are unique.  ``python -m benchmarks.corpus N > file`` writes one.
 """

@@ -19,6 +19,13 @@ message is the library's.  JSON schemas carry a ``pattern`` derived from the gra
 
 from __future__ import annotations
 
+try:  # a missing extra names its install line
+    import pydantic  # noqa: F401
+except ModuleNotFoundError as error:
+    from cdcpos._extras import missing_extra
+
+    raise missing_extra(error, "cdcpos._pydantic", "pydantic") from None
+
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime

@@ -28,6 +28,13 @@ PostgresLsn('132/F000E48')
 
 from __future__ import annotations
 
+try:  # a missing extra names its install line
+    import pydantic  # noqa: F401
+except ModuleNotFoundError as error:
+    from cdcpos._extras import missing_extra
+
+    raise missing_extra(error, "cdcpos.aws", "aws") from None
+
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
@@ -165,7 +172,7 @@ class _TextRule:
         return {"type": "string", "description": self.field}
 
 
-# -- ARNs [doc: spec section 7]
+# -- ARNs [doc]: docs/formats.md#task-arn
 _PARTITIONS = "aws, aws-cn, aws-us-gov or aws-iso*"
 _RESOURCE_NAMES = {
     "task": "a replication task",
@@ -464,7 +471,7 @@ class StartReplicationTaskRequest(_CdcRequest):
 
     Rules: ``ReplicationTaskArn`` and ``StartReplicationTaskType`` are required, the type is
     one of its three values, ``CdcStartPosition`` and ``CdcStartTime`` are not both given
-    [doc: API reference]; the ARN is a task ARN [doc: spec section 7]; each field has its
+    [doc: API reference]; the ARN is a task ARN [doc: docs/formats.md §7]; each field has its
     format (the grammar); ``CdcStartTime`` is not in epoch milliseconds [doc: the
     CloudFormation trap].  From the validation context: the source engine's position forms,
     no start time or date for PostgreSQL, no timestamp start for DocumentDB [doc: DMS user

@@ -36,6 +36,13 @@ is kept only when the grammar's lexer reads it as the intended kind.
 
 from __future__ import annotations
 
+try:  # a missing extra names its install line
+    import hypothesis  # noqa: F401
+except ModuleNotFoundError as error:
+    from cdcpos._extras import missing_extra
+
+    raise missing_extra(error, "cdcpos.strategies", "hypothesis") from None
+
 import re
 import sys
 from collections.abc import Callable

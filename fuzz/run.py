@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import os
 import re
 import subprocess
@@ -24,9 +25,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from cdcpos._extras import install_line
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SEEDS = HERE / "seeds"
+# Targets that fuzz/targets.py defines only when the extra they need is installed.
+OPTIONAL_TARGETS = {"pydantic_types": "pydantic", "aws_models": "aws"}
 
 # Words of the formats and of the mistakes users make, for libFuzzer's dictionary; the
 # grammar's own literal terminals are added from grammar/cdcpos.lark.
@@ -202,6 +207,8 @@ def list_targets() -> dict[str, str]:
         "import sys; sys.path.insert(0, sys.argv[1]); import targets\n"
         "for name, target in targets.TARGETS.items(): print(name, target.seeds)\n"
     )
+    if importlib.util.find_spec("atheris") is None:
+        sys.exit(f"fuzzing needs atheris: {install_line('fuzz')}")
     listing = subprocess.run(
         [sys.executable, "-c", code, str(HERE)], capture_output=True, text=True, check=True
     ).stdout
@@ -229,6 +236,12 @@ def main(argv: list[str] | None = None) -> int:
     known = list_targets()
     chosen = args.targets or list(known)
     unknown = [t for t in chosen if t not in known]
+    for target in unknown if args.targets else sorted(OPTIONAL_TARGETS.keys() - known.keys()):
+        if target in OPTIONAL_TARGETS:  # an extra is missing: say which one brings it
+            needs = f"{target} needs {install_line(OPTIONAL_TARGETS[target])}"
+            if args.targets:
+                parser.error(needs)
+            print(f"skipped {needs}", file=sys.stderr)
     if unknown:
         parser.error(f"unknown targets {unknown}; known: {', '.join(known)}")
     dictionary = write_dictionary(args.corpus / "cdcpos.dict")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# (text, kind) for every example in shared/spec/positions.md, plus a few of the same shapes.
+# (text, kind) for every example in docs/formats.md, plus a few of the same shapes.
 SPEC_EXAMPLES: list[tuple[str, str]] = [
     # §4 the five real checkpoints
     (

@@ -1,0 +1,60 @@
+"""The error a module of an optional extra raises when the package the extra brings is missing.
+
+The core (``pip install cdcpos``) is pure Python; the integrations need packages that come
+with extras (see the README's extras table).  Without this, ``import cdcpos.aws`` on a core
+install fails with ``No module named 'pydantic'``, which does not say that cdcpos has an
+extra for it, nor which one.  Each such module imports its third-party package first::
+
+    try:  # a missing extra names its install line
+        import pydantic  # noqa: F401
+    except ModuleNotFoundError as error:
+        raise missing_extra(error, "cdcpos.aws", "aws") from None
+
+(a ``try`` block keeps the imports that follow at the top of the module for the linters,
+which a plain call before them would not.)  This module imports nothing of cdcpos, so any
+layer may use it.
+"""
+
+from __future__ import annotations
+
+__all__ = ["EXTRAS", "install_line", "missing_extra"]
+
+# Extra -> the third-party packages it brings for cdcpos (pyproject.toml lists them with
+# their versions; tests/test_packaging.py checks the two agree).
+EXTRAS: dict[str, tuple[str, ...]] = {
+    "pydantic": ("pydantic",),
+    "aws": ("pydantic", "boto3", "botocore"),
+    "hypothesis": ("hypothesis",),
+    "fuzz": ("atheris",),
+    "arrow": ("pyarrow",),
+    "polars": ("polars",),
+    "spark": ("pyspark", "pyarrow"),
+}
+
+
+def install_line(extra: str) -> str:
+    """The command that installs ``extra``, quoted so that zsh does not glob the brackets.
+
+    >>> install_line("aws")
+    "pip install 'cdcpos[aws]'"
+    """
+    if extra not in EXTRAS:
+        raise ValueError(f"unknown extra {extra!r}; known: {', '.join(EXTRAS)}")
+    return f"pip install 'cdcpos[{extra}]'"
+
+
+def missing_extra(error: ModuleNotFoundError, feature: str, extra: str) -> ModuleNotFoundError:
+    """The error for ``feature`` failing to import a package that ``extra`` brings.
+
+    It keeps the missing module's ``name`` (so ``except ModuleNotFoundError`` and tools that
+    read ``.name`` still work) and says what to install.
+
+    >>> error = ModuleNotFoundError("No module named 'pydantic'", name="pydantic")
+    >>> print(missing_extra(error, "cdcpos.aws", "aws"))
+    cdcpos.aws needs pydantic, which is not installed: pip install 'cdcpos[aws]'
+    """
+    missing = error.name or "a package"
+    return ModuleNotFoundError(
+        f"{feature} needs {missing}, which is not installed: {install_line(extra)}",
+        name=error.name,
+    )
