@@ -6,11 +6,13 @@ each class is registered with a callable that imports :mod:`cdcpos.strategies` o
 a test first asks for that type.  Set ``HYPOTHESIS_NO_PLUGINS=1`` to disable it.
 
 >>> import cdcpos
->>> from hypothesis import find, strategies as st
->>> find(st.from_type(cdcpos.PostgresLsn), lambda lsn: int(lsn) >= 2**32)
-PostgresLsn('1/0')
->>> find(st.from_type(cdcpos.Position), lambda v: v.kind == "checkpoint").kind
-'checkpoint'
+>>> from hypothesis import given, settings, strategies as st
+>>> @settings(max_examples=10, deadline=None, derandomize=True)
+... @given(st.from_type(cdcpos.PostgresLsn), st.from_type(cdcpos.Position))
+... def test_from_type(lsn, value):
+...     assert isinstance(lsn, cdcpos.PostgresLsn) and 0 <= int(lsn) < 2**64
+...     assert isinstance(value, cdcpos.Position) and type(value)(str(value)) == value
+>>> test_from_type()
 """
 
 from __future__ import annotations

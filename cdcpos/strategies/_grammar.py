@@ -1,0 +1,216 @@
+"""The grammar as strategies: tokens of each terminal, strings of each rule (shared by every module of the package)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
+
+import cdcpos
+from cdcpos import _fastpath
+from cdcpos._parse import RULE_CLASSES
+from cdcpos._errors import Rejected
+from cdcpos._positions.base import Position
+from cdcpos._positions.checkpoint import CHECKPOINT_POSITION_CLASSES
+from cdcpos._positions.times import _Instant
+
+# ====================================================================== the grammar
+
+# Every value class, by kind.
+_CLASSES: dict[str, type[Position]] = {
+    cls.kind: cls
+    for cls in (getattr(cdcpos, name) for name in cdcpos.__all__)
+    if isinstance(cls, type) and issubclass(cls, Position) and hasattr(cls, "kind")
+}
+#: Every kind of value cdcpos has, in a stable order.
+KINDS: tuple[str, ...] = tuple(sorted(_CLASSES))
+# Checkpoint position terminal -> kind, from the core's own table.
+_CHECKPOINT_TERMINAL_KIND = {
+    terminal: cls.kind for terminal, cls in CHECKPOINT_POSITION_CLASSES.items()
+}
+#: The kinds a checkpoint's position can have: one engine shape each (``opaque`` is an
+#: engine cdcpos does not know).
+CHECKPOINT_POSITION_KINDS: tuple[str, ...] = tuple(_CHECKPOINT_TERMINAL_KIND.values())
+# The entry points (grammar start symbols) and the public function reading each.
+_ENTRY_PARSERS: dict[str, Callable[[str], Position]] = {
+    "start_position": cdcpos.parse_start_position,
+    "stop_position": cdcpos.parse_stop_position,
+    "checkpoint": cdcpos.parse_checkpoint,
+    "db2_start_from_context": cdcpos.parse_db2_start_from_context,
+    "any": cdcpos.parse,
+}
+# A value rule's terminal, for the rules made of exactly one terminal.
+_RULE_TERMINAL = {
+    rule: terminals[0]
+    for rule, terminals in _fastpath.RULE_GROUP_TERMINALS.items()
+    if len(terminals) == 1
+}
+_TERMINAL_CLASS: dict[str, type[Position]] = {
+    **{terminal: RULE_CLASSES[rule] for rule, terminal in _RULE_TERMINAL.items()},
+    **CHECKPOINT_POSITION_CLASSES,
+}
+_MAX_INSTANT = datetime(9999, 12, 31, 23, 59, 59)
+
+
+@cache
+def _grammar() -> Any:
+    """The grammar as lark compiled it (no transformer: trees of tokens)."""
+    from cdcpos._lark import lark_parser
+
+    return lark_parser(transform=False)
+
+
+@cache
+def _terminal_pattern(name: str) -> str:
+    for terminal in _grammar().terminals:
+        if terminal.name == name:
+            return str(terminal.pattern.to_regexp())
+    raise KeyError(name)
+
+
+def _builds(cls: type[Position]) -> Callable[[str], bool]:
+    """Whether the class accepts a token the grammar accepted (a real day, an SCN < 2**64)."""
+
+    def builds(token: str) -> bool:
+        try:
+            cls._from_token(token)  # type: ignore[attr-defined]
+        except Rejected:
+            return False
+        return True
+
+    return builds
+
+
+_TRAILING_LOOKAHEAD = re.compile(r"(.*)\(\?=([^()]*)\)")
+
+
+@cache
+def _terminal(name: str) -> SearchStrategy[str]:
+    """Tokens of one terminal of the grammar that its value class accepts."""
+    cls: Any = _TERMINAL_CLASS.get(name)
+    if cls is not None and issubclass(cls, _Instant):
+        # A run of digits almost never spells a real calendar instant: draw the instant
+        # and let its class write it (an instant has exactly one spelling).
+        return _instants().map(lambda d: str(cls(d)))
+    pattern = _terminal_pattern(name)
+    context = _TRAILING_LOOKAHEAD.fullmatch(pattern)
+    if context is not None:
+        # The terminal looks ahead at what follows it (the '#' after a checkpoint field):
+        # generate the token followed by that context, then keep the token alone.
+        body, following = context.groups()
+        compiled = re.compile(pattern)
+        tokens = (
+            st.from_regex(f"(?:{body})(?:{following})", fullmatch=True)
+            .map(compiled.match)
+            .filter(lambda m: m is not None and m.end() > 0)
+            .map(lambda m: m.group(0))  # type: ignore[union-attr]
+        )
+    else:
+        tokens = st.from_regex(pattern, fullmatch=True)
+    if cls is None:
+        return tokens
+    tokens = tokens.filter(_builds(cls))
+    maximum = getattr(cls, "_max", None)
+    if maximum is not None:
+        # Integer positions: their canonical spelling of any value, edges included.
+        canonical = st.integers(min_value=0, max_value=maximum).map(lambda n: str(cls(n)))
+        tokens = st.one_of(tokens, canonical)
+    return tokens
+
+
+def _instants() -> SearchStrategy[datetime]:
+    return st.datetimes(min_value=datetime(1, 1, 1), max_value=_MAX_INSTANT).map(
+        lambda d: d.replace(microsecond=0)
+    )
+
+
+@cache
+def _terminal_names(start: str) -> frozenset[str]:
+    terminals, rules, _ = _grammar().grammar.compile([start], ())
+    names = {t.name for t in terminals}
+    for rule in rules:
+        names.update(s.name for s in rule.expansion if s.is_term)
+    return frozenset(names)
+
+
+def _from_grammar(
+    start: str, overrides: dict[str, SearchStrategy[str]] | None = None
+) -> SearchStrategy[str]:
+    """Strings of a grammar rule, every terminal drawn by :func:`_terminal`."""
+    if overrides is None:
+        return _rule_strings(start)
+    return _from_lark(start, overrides)
+
+
+@cache
+def _rule_strings(start: str) -> SearchStrategy[str]:
+    # Built once per rule: from_lark re-reads the whole grammar each time it is called.
+    return _from_lark(start, {})
+
+
+def _from_lark(start: str, overrides: dict[str, SearchStrategy[str]]) -> SearchStrategy[str]:
+    from hypothesis.extra.lark import from_lark
+
+    names = _terminal_names(start)
+    explicit = {name: _terminal(name) for name in names}
+    explicit.update({k: v for k, v in overrides.items() if k in names})
+    strategy: SearchStrategy[str] = from_lark(_grammar(), start=start, explicit=explicit)
+    # from_lark is lazy, and so is every .map/.filter of it: each would compile the
+    # grammar again when first drawn.  Behind st.deferred it is compiled once.
+    return st.deferred(lambda: strategy)
+
+
+def _lexed_kinds(entry: str, text: str) -> list[str]:
+    """The kinds of the position tokens lark's lexer reads in ``text`` (the grammar decides)."""
+    tree = _grammar().parse(text, start=entry)
+    found = []
+    for token in tree.scan_values(lambda v: hasattr(v, "type")):
+        if token.type in _CHECKPOINT_TERMINAL_KIND:
+            found.append(_CHECKPOINT_TERMINAL_KIND[token.type])
+        elif token.type == "NO_POSITION":
+            found.append("*")
+    return found
+
+
+# ====================================================================== strings
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in _CLASSES:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    return kind
+
+
+@cache
+def _position_tokens(kind: str) -> SearchStrategy[str]:
+    """Tokens of a checkpoint position of one engine shape, as the lexer reads them."""
+    (terminal,) = (t for t, k in _CHECKPOINT_TERMINAL_KIND.items() if k == kind)
+    priority = {t.name: t.priority for t in _grammar().terminals}
+    # The lexer tries terminals by priority: a token that a terminal of at least the same
+    # priority also matches (followed by the '#' that ends the field) is not this shape.
+    shadowing = [
+        re.compile(_terminal_pattern(other))
+        for other in _CHECKPOINT_TERMINAL_KIND
+        if other != terminal and priority[other] >= priority[terminal]
+    ]
+    return _terminal(terminal).filter(
+        lambda token: not any(p.match(token + "#") for p in shadowing)
+    )
+
+
+def _parsed_kind(text: str) -> str | None:
+    """The kind lark's grammar reads a top-level string as (None if it rejects it)."""
+    from lark.exceptions import LarkError
+
+    for entry in ("start_position", "stop_position", "db2_start_from_context"):
+        try:
+            tree = _grammar().parse(text, start=entry)
+        except LarkError:
+            continue
+        return str(tree.data)
+    return None

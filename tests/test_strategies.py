@@ -1,0 +1,145 @@
+"""What cdcpos.strategies promises its users, in the fast suite (small budgets): whatever a
+strategy draws for an engine validates for that engine, checkpoints have one engine, and
+arguments that contradict each other are refused."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cdcpos
+from cdcpos import strategies
+from cdcpos._engines import KIND_FAMILY, SOURCE_ENGINES
+
+SMALL = settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+# Engines whose sources DMS documents cannot start from a time (format reference 5).
+NO_TIME_START = {"postgres", "aurora-postgresql", "aurora-postgresql-serverless", "docdb"}
+# Engines whose checkpoint position shapes cdcpos knows (format reference 10).
+KNOWN_SHAPES = {
+    engine
+    for engine in SOURCE_ENGINES
+    if engine.split("-")[0] in ("mysql", "mariadb", "aurora", "gcp", "postgres", "sqlserver")
+    or engine in ("azuredb", "azure-sql-managed-instance", "oracle")
+}
+
+
+def test_every_source_engine_is_classified() -> None:
+    # The two tables above are written from the reference; the engine list is the core's.
+    assert "mongodb" in SOURCE_ENGINES and "docdb" in SOURCE_ENGINES
+    assert not {"mongodb", "docdb", "sybase", "db2", "s3"} & KNOWN_SHAPES
+    assert set(SOURCE_ENGINES) >= NO_TIME_START
+
+
+@pytest.mark.parametrize("engine", SOURCE_ENGINES)
+@SMALL
+@given(data=st.data())
+def test_what_is_drawn_for_an_engine_validates_for_it(engine: str, data: st.DataObject) -> None:
+    from cdcpos.aws import StartReplicationTaskRequest
+
+    text = data.draw(strategies.checkpoint_strings(engine=engine), label="checkpoint")
+    checkpoint = cdcpos.parse_checkpoint(text, engine=engine)
+    assert str(checkpoint) == text
+    kinds = {checkpoint.engine_kind}
+    if checkpoint.second_position is not None:
+        kinds.add(checkpoint.second_position.kind)
+    if engine in KNOWN_SHAPES:
+        assert "opaque" not in kinds
+        assert len({KIND_FAMILY[k] for k in kinds}) == 1
+    else:
+        assert kinds == {"opaque"}
+
+    request = data.draw(strategies.start_replication_task_requests(engine=engine), label="request")
+    StartReplicationTaskRequest.model_validate(request, context={"source_engine": engine})
+    if "CdcStartPosition" in request:
+        value = cdcpos.parse_start_position(request["CdcStartPosition"], engine=engine)
+        if engine in NO_TIME_START:
+            assert value.kind != "date"
+    if engine in NO_TIME_START:
+        assert "CdcStartTime" not in request
+
+
+@pytest.mark.parametrize("engine", ["postgres", "docdb"])
+def test_engines_without_a_time_start_are_refused_one_by_the_model(engine: str) -> None:
+    """The property above is not vacuous: the model does refuse a time start there."""
+    from pydantic import ValidationError
+
+    from cdcpos.aws import StartReplicationTaskRequest
+
+    request: dict[str, Any] = {
+        "ReplicationTaskArn": "arn:aws:dms:us-east-1:123456789012:task:RALPZGYI3IUSJCBKKIRBEURKDY",
+        "StartReplicationTaskType": "start-replication",
+        "CdcStartTime": 1520511132,
+    }
+    with pytest.raises(ValidationError):
+        StartReplicationTaskRequest.model_validate(request, context={"source_engine": engine})
+
+
+@SMALL
+@given(st.data())
+def test_checkpoints_have_one_engine(data: st.DataObject) -> None:
+    texts = data.draw(st.lists(strategies.checkpoint_strings(), min_size=4, max_size=4))
+    for text in texts:
+        checkpoint = cdcpos.parse_checkpoint(text)
+        second = checkpoint.second_position
+        kinds = {checkpoint.engine_kind} | ({second.kind} if second is not None else set())
+        assert len({KIND_FAMILY.get(k, k) for k in kinds - {"opaque"}}) <= 1, text
+
+
+@pytest.mark.parametrize(
+    ("engine", "kind"),
+    [("postgres", "sqlserver_lsn"), ("mysql", "opaque"), ("mongodb", "postgres_lsn")],
+)
+def test_conflicting_engine_and_position_kind_are_refused(engine: str, kind: str) -> None:
+    for strategy in (strategies.checkpoint_strings, strategies.checkpoints):
+        with pytest.raises(ValueError, match=f"engine {engine!r} and position_kind {kind!r}"):
+            strategy(engine=engine, position_kind=kind)
+
+
+@pytest.mark.parametrize(
+    ("engine", "kind"), [("aurora", "mysql_stream"), ("docdb", "opaque"), ("oracle", None)]
+)
+@SMALL
+@given(data=st.data())
+def test_agreeing_engine_and_position_kind_draw_that_kind(
+    engine: str, kind: str | None, data: st.DataObject
+) -> None:
+    checkpoint = data.draw(strategies.checkpoints(engine=engine, position_kind=kind))
+    assert checkpoint.engine_kind == (kind or "oracle_stream")
+
+
+def test_unknown_kinds_and_engines_are_refused() -> None:
+    with pytest.raises(ValueError, match="no kind 'lsn'"):
+        strategies.checkpoint_strings(position_kind="lsn")
+    with pytest.raises(cdcpos.InvalidPosition, match="unknown engine"):
+        strategies.checkpoint_strings(engine="postgress")
+    with pytest.raises(cdcpos.InvalidPosition, match="target engine"):
+        strategies.start_replication_task_requests(engine="kafka")
+
+
+def test_the_package_keeps_every_public_name() -> None:
+    package = importlib.import_module("cdcpos.strategies")
+    assert package.__file__ is not None and package.__file__.endswith("__init__.py")
+    for name in package.__all__:
+        value = getattr(package, name)
+        if callable(value):
+            assert value.__module__.startswith("cdcpos.strategies."), name
+            assert value.__doc__ and ">>> " in value.__doc__, f"{name} has no example"
+        else:
+            assert name in ("KINDS", "CHECKPOINT_POSITION_KINDS") and value
+    assert strategies.postgres_lsns is package.postgres_lsns
+
+
+def test_no_hand_written_module_of_the_package_is_long() -> None:
+    from pathlib import Path
+
+    root = Path(strategies.__file__).parent
+    lengths = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in root.glob("*.py")}
+    assert len(lengths) >= 4 and max(lengths.values()) <= 600, lengths
