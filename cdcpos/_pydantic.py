@@ -304,10 +304,10 @@ def _read_position(text: str) -> Position:
 def _dump_position(value: Position) -> str:
     """A ``Position`` field's JSON text: canonical, tagged when it would read as another kind."""
     text = str(value)
-    if value.kind in _TAGGED:
-        reading, _ = _position_reading(text)
-        if reading != value.kind and not (reading == "db2" and value.kind == "db2_lri"):
-            return f"{value.kind}:{text}"
+    # Untagged text is never read as opaque; an LRI's is read as one unless its digits
+    # fit a form cdcpos.parse reads first.
+    if value.kind == "opaque" or (value.kind == "db2_lri" and _position_reading(text)[0] != "db2"):
+        return f"{value.kind}:{text}"
     return text
 
 
@@ -693,22 +693,33 @@ def _time_family(error: InvalidPosition, value: object) -> str:
     return "cdcpos_value"
 
 
-_refusals: dict[str, bool] = {}
+_refusals: dict[str, InvalidPosition | None] = {}
 _PROBE = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def _refuses_times(engine: str) -> bool:
-    """Whether a source engine cannot start from a time (asked of the core, once per name)."""
-    found = _refusals.get(engine)
-    if found is None:
+def _time_refusal(engine: str, value: object) -> InvalidPosition | None:
+    """The core's refusal of any start time for a source engine, quoting ``value``.
+
+    Asked of the core once per engine name, with a probe: the user's value is not read again.
+    """
+    if engine not in _refusals:
         try:
             parse_start_time(_PROBE, engine=engine)
-        except InvalidPosition:
-            found = True
+        except InvalidPosition as error:
+            _refusals[engine] = error
         else:
-            found = False
-        _refusals[engine] = found
-    return found
+            _refusals[engine] = None
+    refusal = _refusals[engine]
+    if refusal is None:
+        return None
+    return InvalidPosition(
+        refusal.reason,
+        field=refusal.field,
+        text=value if isinstance(value, str) else None,
+        column=refusal.column,
+        expected=refusal.expected,
+        hint=refusal.hint,
+    )
 
 
 class StartTimeField:
@@ -752,12 +763,9 @@ class StartTimeField:
         if isinstance(value, bool):  # an int, to Python; never a time
             raise _type_error(self.field, self.accepted, value)
         parsed = self._read(value)
-        if engine is not None and _refuses_times(engine):
-            # The core checks the engine before it reads the value: not a second reading.
-            try:
-                parse_start_time(value, engine=engine)
-            except InvalidPosition as error:
-                raise _invalid_position_error("cdcpos_engine", error) from None
+        refusal = None if engine is None else _time_refusal(engine, value)
+        if refusal is not None:
+            raise _invalid_position_error("cdcpos_engine", refusal)
         return parsed
 
     def __get_pydantic_core_schema__(
