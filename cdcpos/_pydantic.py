@@ -172,7 +172,10 @@ def _type_error(field: str, accepted: str, value: object) -> PydanticCustomError
 
 def _unexpected_error(field: str, value: object, error: Exception) -> PydanticCustomError:
     """What a reader raised that it should not have: still a validation error, not a crash."""
-    shown = repr(value)
+    try:
+        shown = repr(value)
+    except Exception:  # a hostile __repr__ must not escape either
+        shown = f"<{type(value).__name__}>"
     if len(shown) > 120:
         shown = shown[:100] + f"... ({len(shown)} characters)"
     return custom_error(
@@ -672,8 +675,8 @@ def _epoch_number(value: object) -> Decimal | None:
     elif not isinstance(value, (numbers.Real, Decimal)):
         return None
     try:
-        number = Decimal(str(value))
-    except (ArithmeticError, ValueError):  # str() of a huge int is a ValueError
+        number = Decimal(_plain_text(value) if isinstance(value, str) else str(value))
+    except Exception:  # str() of a huge int is a ValueError; a number's __str__ may fail
         return None
     return number if number.is_finite() and number.adjusted() < 20 else None
 
@@ -762,6 +765,8 @@ class StartTimeField:
         engine = source_engine(info)
         if isinstance(value, bool):  # an int, to Python; never a time
             raise _type_error(self.field, self.accepted, value)
+        if isinstance(value, str):
+            value = _plain_text(value)
         parsed = self._read(value)
         refusal = None if engine is None else _time_refusal(engine, value)
         if refusal is not None:
@@ -820,4 +825,4 @@ class TimestampField(StartTimeField):
     def validate(self, value: Any, info: core_schema.ValidationInfo | None = None) -> datetime:
         if isinstance(value, bool):
             raise _type_error(self.field, self.accepted, value)
-        return self._read(value)
+        return self._read(_plain_text(value) if isinstance(value, str) else value)

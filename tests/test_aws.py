@@ -350,6 +350,24 @@ def test_any_request_reaches_the_service_whole_slow(data: dict[str, Any]) -> Non
     check_request_reaches_the_service(data)
 
 
+def check_model_json_round_trip(data: dict[str, Any]) -> None:
+    request = StartReplicationTaskRequest.model_validate(data)
+    again = StartReplicationTaskRequest.model_validate_json(request.model_dump_json())
+    assert again == request
+    assert again.to_boto3() == request.to_boto3()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.start_replication_task_requests())
+def test_any_request_survives_json(data: dict[str, Any]) -> None:
+    check_model_json_round_trip(data)
+
+
+@pytest.mark.parametrize(("data", "wire"), REQUESTS)
+def test_every_example_request_survives_json(data: dict[str, Any], wire: dict[str, Any]) -> None:
+    check_model_json_round_trip(data)
+
+
 def test_to_boto3_keeps_the_stop_position_in_every_request_type() -> None:
     stop = "server_time:2018-02-09T12:12:12"
     for kwargs in (
@@ -669,7 +687,8 @@ def test_recovery_checkpoint_is_checked_against_the_context_engine() -> None:
     error = one_error(ReplicationTask, data, context={"source_engine": "postgres"})
     assert (error["type"], error["loc"]) == ("cdcpos_engine", ("RecoveryCheckpoint",))
     assert "MySQL stream position" in error["msg"]
-    ReplicationTask.model_validate(data, context={"source_engine": "aurora"})
+    task = ReplicationTask.model_validate(data, context={"source_engine": "aurora"})
+    assert str(task.RecoveryCheckpoint) == data["RecoveryCheckpoint"]
 
 
 # ---------------------------------------------------------------- request rules
@@ -751,7 +770,8 @@ def test_every_documented_mistake_is_one_error_naming_the_field(
     ],
 )
 def test_allowed_by_the_rules(data: dict[str, Any], context: dict[str, Any]) -> None:
-    StartReplicationTaskRequest.model_validate(data, context=context)
+    request = StartReplicationTaskRequest.model_validate(data, context=context)
+    assert set(request.to_boto3()) == set(data)
 
 
 def test_one_bad_field_among_good_ones_is_one_error() -> None:
@@ -790,9 +810,10 @@ def test_create_request_rules() -> None:
         error = one_error(CreateReplicationTaskRequest, {**good, **fields})
         assert (error["type"], error["loc"]) == (error_type, loc), fields
     # A full-load task may carry CDC fields: AWS's own example does, and the service takes it.
-    CreateReplicationTaskRequest.model_validate(
+    request = CreateReplicationTaskRequest.model_validate(
         {**good, "MigrationType": "full-load", "CdcStartPosition": "0/1"}
     )
+    assert request.CdcStartPosition == cdcpos.PostgresLsn("0/1")
 
 
 def test_modify_request_rules() -> None:
@@ -802,9 +823,10 @@ def test_modify_request_rules() -> None:
         {"source_engine": "postgres"},
     )
     assert (error["type"], error["loc"]) == ("cdcpos_engine", ("CdcStartTime",))
-    ModifyReplicationTaskRequest.model_validate(
+    request = ModifyReplicationTaskRequest.model_validate(
         {"ReplicationTaskArn": TASK_ARN, "MigrationType": "full-load", "CdcStopPosition": "server_time:2018-02-09T12:12:12"},
     )  # fmt: skip
+    assert request.CdcStopPosition == cdcpos.ServerTime("server_time:2018-02-09T12:12:12")
 
 
 def test_requests_are_immutable() -> None:
