@@ -36,6 +36,8 @@ except ModuleNotFoundError as error:
     raise missing_extra(error, "cdcpos.aws", "aws") from None
 
 import json
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -55,9 +57,15 @@ from pydantic.alias_generators import to_snake
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from cdcpos import (
+    Checkpoint,
+    Position,
+    StopPosition,
+    parse_checkpoint,
+    parse_start_position,
+    parse_stop_position,
+)
 from cdcpos._errors import quote
-from cdcpos._parse import parse_checkpoint, parse_start_position, parse_stop_position
-from cdcpos._positions import Checkpoint, Position, StopPosition
 from cdcpos._pydantic import (
     ERROR_TYPES,
     PositionField,
@@ -190,8 +198,6 @@ _RESOURCE_NAMES = {
 
 
 def _arn_problem(text: str, resource: str) -> str | None:
-    import re
-
     form = f"arn:<partition>:dms:<region>:<12-digit account>:{resource}:<id>"
     blank = next((i for i, c in enumerate(text) if c.isspace()), None)
     if blank is not None:
@@ -277,8 +283,35 @@ class _Identifier(_TextRule):
 # -- JSON documents
 
 
+def _not_json_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON (RFC 8259 has no NaN or Infinity)")
+
+
+def load_json(text: str) -> Any:
+    """Decode a JSON document, raising ``ValueError`` (never ``RecursionError``) for any
+    text that is not one: ``NaN``/``Infinity`` (Python's extension) and nesting too deep
+    for the decoder are errors too.
+
+    >>> load_json('{"rules": []}')
+    {'rules': []}
+    >>> load_json("[" * 100000)
+    Traceback (most recent call last):
+    ...
+    ValueError: nested too deeply to decode
+    """
+    try:
+        return json.loads(text, parse_constant=_not_json_constant)
+    except RecursionError:
+        # The decoder recurses once per level: a hostile document must not crash the caller.
+        raise ValueError("nested too deeply to decode") from None
+
+
 class _JsonObject(_TextRule):
-    """A field holding a JSON object as text (``TableMappings``, ``ReplicationTaskSettings``)."""
+    """A field holding a JSON object as text (``TableMappings``, ``ReplicationTaskSettings``).
+
+    Any text that is not a JSON object is a ``cdcpos_json`` error, nesting too deep for the
+    decoder included (never a ``RecursionError``).
+    """
 
     error_type = "cdcpos_json"
 
@@ -295,7 +328,7 @@ class _JsonObject(_TextRule):
                 "file's contents"
             )
         try:
-            document = json.loads(text)
+            document = load_json(text)
         except ValueError as error:
             return f"not JSON ({error})"
         if not isinstance(document, dict):
@@ -306,6 +339,22 @@ class _JsonObject(_TextRule):
 # -- tags [doc: botocore DMS service model, Tag]
 
 
+#: Characters a tag allows besides letters, numbers and separators [doc: botocore DMS service
+#: model, Tag: the Java expression ``^([\p{L}\p{Z}\p{N}_.:/=+\-]*)$``].
+_TAG_PUNCTUATION = frozenset("_.:/=+-")
+
+
+def tag_character_allowed(char: str) -> bool:
+    """Whether a tag key or value may hold ``char``: a letter (Unicode category L*), a
+    separator (Z*: spaces, U+2028, U+2029; not tab or newline, which are controls), a number
+    (N*), or one of ``_ . : / = + -``.
+
+    >>> [tag_character_allowed(c) for c in "é٣\\u00a0_\\t@"]
+    [True, True, True, True, False, False]
+    """
+    return char in _TAG_PUNCTUATION or unicodedata.category(char)[0] in "LZN"
+
+
 class _TagText(_TextRule):
     error_type = "cdcpos_tag"
 
@@ -314,14 +363,16 @@ class _TagText(_TextRule):
         self.limit = limit
 
     def problem(self, text: str) -> str | None:
-        import regex
-
         if not 1 <= len(text) <= self.limit:
             return f"{len(text)} characters; it must have 1 to {self.limit}"
         if text.lower().startswith(("aws:", "dms:")):
             return "it must not start with 'aws:' or 'dms:'"
-        if not regex.fullmatch(r"[\p{L}\p{Z}\p{N}_.:/=+\-]*", text):
-            return "only letters, digits, white space and _ . : / = + - are allowed"
+        for column, char in enumerate(text, 1):
+            if not tag_character_allowed(char):
+                return (
+                    f"{char!r} (U+{ord(char):04X}, {unicodedata.category(char)}) at column "
+                    f"{column} is not allowed: only letters, numbers, spaces and _ . : / = + -"
+                )
         return None
 
 
@@ -590,7 +641,7 @@ def _decode(field: str, text: str | None) -> Any:
     if text is None:
         return None
     try:
-        return json.loads(text)
+        return load_json(text)
     except ValueError as error:
         raise ValueError(f"{field} is not JSON: {quote(text)} ({error})") from None
 

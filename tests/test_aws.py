@@ -7,8 +7,12 @@ answers in botocore's ``before-send`` hook, after the request is serialized and 
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
+import subprocess
+import sys
+import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,9 +25,13 @@ from botocore.exceptions import ParamValidationError
 from botocore.loaders import Loader
 from botocore.parsers import create_parser
 from botocore.stub import Stubber
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import cdcpos
+import cdcpos.aws
+from cdcpos import strategies
 from cdcpos._pydantic import ERROR_TYPES
 from cdcpos.aws import (
     TASK_STATUSES,
@@ -34,6 +42,7 @@ from cdcpos.aws import (
     StartReplicationTaskRequest,
     Tag,
     iter_replication_tasks,
+    tag_character_allowed,
 )
 
 from .examples import SPEC_EXAMPLES
@@ -44,6 +53,14 @@ TASK_ARN = "arn:aws:dms:us-east-1:123456789012:task:RALPZGYI3IUSJCBKKIRBEURKDY"
 ENDPOINT_ARN = "arn:aws:dms:us-east-1:123456789012:endpoint:ZW5UAN6P4E77EC7YWHK4RZZ3BE"
 INSTANCE_ARN = "arn:aws:dms:us-east-1:123456789012:rep:6UTDJGBOUS3VI3SUWA66XFJCJQ"
 MAPPINGS = '{"rules": []}'
+CREATE = {
+    "ReplicationTaskIdentifier": "orders-cdc",
+    "SourceEndpointArn": ENDPOINT_ARN,
+    "TargetEndpointArn": ENDPOINT_ARN,
+    "ReplicationInstanceArn": INSTANCE_ARN,
+    "MigrationType": "full-load-and-cdc",
+    "TableMappings": MAPPINGS,
+}
 
 
 @pytest.fixture
@@ -150,25 +167,97 @@ def test_seed_request_and_response_through_the_stubbed_client(
 
 # ---------------------------------------------------------------- to_boto3 vs the client
 
+
+def sent(client: Any, operation: str, kwargs: dict[str, Any]) -> Any:
+    """The JSON body a call would have put on the wire (see :func:`call`)."""
+    return call(client, operation, kwargs)[0]
+
+
+def call(
+    client: Any, operation: str, kwargs: dict[str, Any], response: Any = None
+) -> tuple[Any, Any]:
+    """Call ``operation`` on a real client whose answer is stubbed: botocore checks the
+    parameters against the DMS service model and serializes them, as for a real call.
+    Returns the JSON body the stub got (what would have gone on the wire) and what the
+    client returned."""
+    bodies: list[bytes] = []
+
+    def capture(params: dict[str, Any], **_: Any) -> None:
+        bodies.append(params["body"])
+
+    method = next(k for k, v in client.meta.method_to_api_mapping.items() if v == operation)
+    with Stubber(client) as stubber:
+        # First, so it sees the request before the stub answers; no expected_params: the
+        # stub compares nothing, the body is checked against an independent expectation.
+        client.meta.events.register_first("before-call.*.*", capture, unique_id="sent")
+        try:
+            stubber.add_response(method, response or {"ReplicationTask": {}})
+            result = getattr(client, method)(**kwargs)
+            stubber.assert_no_pending_responses()
+        finally:
+            client.meta.events.unregister("before-call.*.*", unique_id="sent")
+    (body,) = bodies
+    return json.loads(body), result
+
+
+START_WIRE = {"ReplicationTaskArn": TASK_ARN, "StartReplicationTaskType": "start-replication"}
+# (request as given, the body that must reach the service): written out, not computed by
+# the code under test.
 REQUESTS = [
-    pytest.param(start(), id="bare"),
+    pytest.param(start(), START_WIRE, id="bare"),
     *[
-        pytest.param(start(CdcStartPosition=text), id=f"start-{kind}-{i}")
-        for i, (text, kind) in enumerate(SPEC_EXAMPLES)
+        pytest.param(
+            start(CdcStartPosition=text),
+            {**START_WIRE, "CdcStartPosition": text if kind == "checkpoint" else canonical},
+            id=f"start-{kind}-{i}",
+        )
+        for i, (text, kind, canonical) in enumerate(
+            (t, k, str(cdcpos.parse(t))) for t, k in SPEC_EXAMPLES
+        )
         if kind not in ("server_time", "commit_time")
     ],
-    pytest.param(start(CdcStartTime=1520511132), id="time-epoch"),
-    pytest.param(start(CdcStartTime=1520511132.25), id="time-fraction"),
-    pytest.param(start(CdcStartTime="2018-03-08T12:12:12"), id="time-doc-example"),
-    pytest.param(start(CdcStartTime=datetime(2018, 3, 8, 12, 12, 12)), id="time-naive"),
-    pytest.param(start(CdcStopPosition="server_time:2018-02-09T12:12:12"), id="stop-server"),
-    pytest.param(start(CdcStopPosition="commit_time:2018-02-09T12:12:12"), id="stop-commit"),
+    pytest.param(
+        start(CdcStartPosition="000004af/b00000d0"),
+        {**START_WIRE, "CdcStartPosition": "4AF/B00000D0"},
+        id="start-canonical",
+    ),
+    pytest.param(
+        start(CdcStartPosition="checkpoint:V1#1#000004af/b00000d0#0#0#*#0#0"),
+        {**START_WIRE, "CdcStartPosition": "checkpoint:V1#1#000004af/b00000d0#0#0#*#0#0"},
+        id="checkpoint-exact",
+    ),
+    pytest.param(start(CdcStartTime=1520511132), {**START_WIRE, "CdcStartTime": 1520511132}, id="time-epoch"),
+    pytest.param(start(CdcStartTime=1520511132.25), {**START_WIRE, "CdcStartTime": 1520511132.25}, id="time-fraction"),
+    pytest.param(start(CdcStartTime="2018-03-08T12:12:12"), {**START_WIRE, "CdcStartTime": 1520511132}, id="time-doc-example"),
+    pytest.param(start(CdcStartTime="2018-03-08T13:12:12+01:00"), {**START_WIRE, "CdcStartTime": 1520511132}, id="time-offset"),
+    pytest.param(start(CdcStartTime=datetime(2018, 3, 8, 12, 12, 12)), {**START_WIRE, "CdcStartTime": 1520511132}, id="time-naive"),
+    pytest.param(
+        start(CdcStopPosition="server_time:2018-02-09T12:12:12"),
+        {**START_WIRE, "CdcStopPosition": "server_time:2018-02-09T12:12:12"},
+        id="stop-server",
+    ),
+    pytest.param(
+        start(CdcStopPosition="commit_time:2018-02-09T12:12:12"),
+        {**START_WIRE, "CdcStopPosition": "commit_time:2018-02-09T12:12:12"},
+        id="stop-commit",
+    ),
+    pytest.param(
+        start(CdcStartTime=1520511132, CdcStopPosition="server_time:2018-03-09T00:00:00"),
+        {**START_WIRE, "CdcStartTime": 1520511132, "CdcStopPosition": "server_time:2018-03-09T00:00:00"},
+        id="time-and-stop",
+    ),
     pytest.param(
         start(
             StartReplicationTaskType="resume-processing",
             CdcStartPosition="checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0",
             CdcStopPosition="commit_time:2018-02-09T12:12:12",
         ),
+        {
+            "ReplicationTaskArn": TASK_ARN,
+            "StartReplicationTaskType": "resume-processing",
+            "CdcStartPosition": "checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0",
+            "CdcStopPosition": "commit_time:2018-02-09T12:12:12",
+        },
         id="resume-from-checkpoint",
     ),
     pytest.param(
@@ -177,19 +266,123 @@ REQUESTS = [
             "start_replication_task_type": "reload-target",
             "cdc_stop_position": "server_time:2018-02-09T12:12:12",
         },
+        {
+            "ReplicationTaskArn": TASK_ARN,
+            "StartReplicationTaskType": "reload-target",
+            "CdcStopPosition": "server_time:2018-02-09T12:12:12",
+        },
         id="snake-case",
     ),
-]
+]  # fmt: skip
 
 
-@pytest.mark.parametrize("data", REQUESTS)
+@pytest.mark.parametrize(("data", "wire"), REQUESTS)
 def test_to_boto3_passes_the_clients_own_validation(
-    stubbed: tuple[Any, Stubber], data: dict[str, Any]
+    client: Any, data: dict[str, Any], wire: dict[str, Any]
 ) -> None:
-    client, stubber = stubbed
     kwargs = StartReplicationTaskRequest.model_validate(data).to_boto3()
-    stubber.add_response("start_replication_task", {"ReplicationTask": {}}, kwargs)
-    client.start_replication_task(**kwargs)
+    assert sent(client, "StartReplicationTask", kwargs) == wire
+
+
+@pytest.mark.parametrize(("data", "wire"), REQUESTS[:1] + REQUESTS[-4:])
+def test_the_clients_validation_rejects_a_wrong_value_in_any_field(
+    client: Any, data: dict[str, Any], wire: dict[str, Any]
+) -> None:
+    # The validation the test above relies on is real, for every field to_boto3 gives.
+    kwargs = StartReplicationTaskRequest.model_validate(data).to_boto3()
+    for name in kwargs:
+        with pytest.raises(ParamValidationError, match=name):
+            sent(client, "StartReplicationTask", {**kwargs, name: ["not", "a", "scalar"]})
+    with pytest.raises(ParamValidationError, match="Unknown parameter"):
+        sent(client, "StartReplicationTask", {**kwargs, "CdcStopPositon": "x"})
+
+
+def _expected_wire(data: dict[str, Any]) -> dict[str, Any]:
+    """The body DMS must get for a request the strategy drew: its own reading of the
+    fields, independent of the models (checkpoints exact, positions canonical, times as
+    epoch seconds)."""
+    wire: dict[str, Any] = {}
+    for name, value in data.items():
+        if name == "CdcStartPosition":
+            wire[name] = (
+                value
+                if value.startswith("checkpoint:")
+                else str(cdcpos.parse_start_position(value))
+            )
+        elif name == "CdcStopPosition":
+            wire[name] = str(cdcpos.parse_stop_position(value))
+        elif name == "CdcStartTime":
+            wire[name] = value if isinstance(value, int) else calendar.timegm(value.utctimetuple())
+        else:
+            wire[name] = value
+    return wire
+
+
+_CLIENTS: list[Any] = []
+
+
+def shared_client() -> Any:
+    """One client for property tests (function-scoped fixtures do not fit them)."""
+    if not _CLIENTS:
+        credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+        _CLIENTS.append(boto3.client("dms", region_name="us-east-1", **credentials))
+    return _CLIENTS[0]
+
+
+def check_request_reaches_the_service(data: dict[str, Any]) -> None:
+    request = StartReplicationTaskRequest.model_validate(data)
+    kwargs = request.to_boto3()
+    # Every field given is in the call, under its own name: none dropped, none added.
+    assert set(kwargs) == set(data)
+    assert sent(shared_client(), "StartReplicationTask", kwargs) == _expected_wire(data)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.start_replication_task_requests())
+def test_any_request_reaches_the_service_whole(data: dict[str, Any]) -> None:
+    check_request_reaches_the_service(data)
+
+
+@pytest.mark.slow
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.start_replication_task_requests())
+def test_any_request_reaches_the_service_whole_slow(data: dict[str, Any]) -> None:
+    check_request_reaches_the_service(data)
+
+
+def check_model_json_round_trip(data: dict[str, Any]) -> None:
+    request = StartReplicationTaskRequest.model_validate(data)
+    again = StartReplicationTaskRequest.model_validate_json(request.model_dump_json())
+    assert again == request
+    assert again.to_boto3() == request.to_boto3()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.start_replication_task_requests())
+def test_any_request_survives_json(data: dict[str, Any]) -> None:
+    check_model_json_round_trip(data)
+
+
+@pytest.mark.parametrize(("data", "wire"), REQUESTS)
+def test_every_example_request_survives_json(data: dict[str, Any], wire: dict[str, Any]) -> None:
+    check_model_json_round_trip(data)
+
+
+def test_to_boto3_keeps_the_stop_position_in_every_request_type() -> None:
+    stop = "server_time:2018-02-09T12:12:12"
+    for kwargs in (
+        StartReplicationTaskRequest.model_validate(start(CdcStopPosition=stop)).to_boto3(),
+        StartReplicationTaskRequest.model_validate(
+            start(CdcStartPosition="0/1", CdcStopPosition=stop)
+        ).to_boto3(),
+        ModifyReplicationTaskRequest.model_validate(
+            {"ReplicationTaskArn": TASK_ARN, "CdcStopPosition": stop}
+        ).to_boto3(),
+        CreateReplicationTaskRequest.model_validate(
+            {**CREATE, "CdcStartTime": 1520511132, "CdcStopPosition": stop}
+        ).to_boto3(),
+    ):
+        assert kwargs["CdcStopPosition"] == stop
 
 
 def test_to_boto3_values() -> None:
@@ -251,18 +444,11 @@ def test_the_wire_body_carries_epoch_seconds_and_exact_text(client: Any) -> None
     assert second["CdcStopPosition"] == "commit_time:2018-02-09T12:12:12"
 
 
-def test_create_and_modify_to_boto3_pass_the_clients_validation(
-    stubbed: tuple[Any, Stubber],
-) -> None:
-    client, stubber = stubbed
+def test_create_and_modify_to_boto3_pass_the_clients_validation(client: Any) -> None:
     create = CreateReplicationTaskRequest.model_validate(
         {
-            "ReplicationTaskIdentifier": "orders-cdc",
-            "SourceEndpointArn": ENDPOINT_ARN,
-            "TargetEndpointArn": ENDPOINT_ARN,
-            "ReplicationInstanceArn": INSTANCE_ARN,
+            **CREATE,
             "MigrationType": "cdc",
-            "TableMappings": MAPPINGS,
             "ReplicationTaskSettings": "",
             "CdcStartTime": 1520511132,
             "CdcStopPosition": "server_time:2018-03-09T00:00:00",
@@ -270,10 +456,15 @@ def test_create_and_modify_to_boto3_pass_the_clients_validation(
             "ResourceIdentifier": "Example-App-ARN1",
         }
     )
-    kwargs = create.to_boto3()
-    assert kwargs["Tags"] == [{"Key": "team", "Value": "data"}]
-    stubber.add_response("create_replication_task", {"ReplicationTask": {}}, kwargs)
-    client.create_replication_task(**kwargs)
+    assert sent(client, "CreateReplicationTask", create.to_boto3()) == {
+        **CREATE,
+        "MigrationType": "cdc",
+        "ReplicationTaskSettings": "",
+        "CdcStartTime": 1520511132,
+        "CdcStopPosition": "server_time:2018-03-09T00:00:00",
+        "Tags": [{"Key": "team", "Value": "data"}],
+        "ResourceIdentifier": "Example-App-ARN1",
+    }
 
     modify = ModifyReplicationTaskRequest.model_validate(
         {
@@ -283,18 +474,17 @@ def test_create_and_modify_to_boto3_pass_the_clients_validation(
         },
         context={"source_engine": "postgres", "migration_type": "full-load-and-cdc"},
     )
-    kwargs = modify.to_boto3()
-    stubber.add_response("modify_replication_task", {"ReplicationTask": {}}, kwargs)
-    client.modify_replication_task(**kwargs)
+    assert sent(client, "ModifyReplicationTask", modify.to_boto3()) == {
+        "ReplicationTaskArn": TASK_ARN,
+        "CdcStartPosition": "checkpoint:V1#34#00000132/0F000E48#0#0#*#0#121",
+        "TaskData": "{}",
+    }
 
 
 # ---------------------------------------------------------------- botocore's examples
 
 
-def test_botocore_start_example_uses_an_instance_arn_which_is_caught(
-    stubbed: tuple[Any, Stubber],
-) -> None:
-    client, stubber = stubbed
+def test_botocore_start_example_uses_an_instance_arn_which_is_caught(client: Any) -> None:
     (example,) = botocore_examples()["StartReplicationTask"]
     error = one_error(StartReplicationTaskRequest, example["input"])
     assert error["type"] == "cdcpos_arn"
@@ -305,19 +495,17 @@ def test_botocore_start_example_uses_an_instance_arn_which_is_caught(
         {**example["input"], "ReplicationTaskArn": task_arn}
     )
     assert request.CdcStartTime == datetime(2016, 12, 14, 13, 33, 20, tzinfo=UTC)
-    kwargs = request.to_boto3()
-    stubber.add_response("start_replication_task", example["output"], kwargs)
-    task = ReplicationTask.from_response(client.start_replication_task(**kwargs))
+    body, response = call(client, "StartReplicationTask", request.to_boto3(), example["output"])
+    # The example's own input, with the task's ARN, and its time as epoch seconds.
+    assert body == {**example["input"], "ReplicationTaskArn": task_arn, "CdcStartTime": 1481722400}
+    task = ReplicationTask.from_response(response)
     assert task.ReplicationTaskCreationDate == datetime(2016, 12, 14, 18, 25, 43, tzinfo=UTC)
     assert task.decoded_settings["Logging"] == {"EnableLogging": False}
     with pytest.raises(ValueError, match=r"TableMappings is not JSON: 'file://mappingfile\.json'"):
         _ = task.decoded_table_mappings
 
 
-def test_botocore_create_example_passes_a_cli_file_url_which_is_caught(
-    stubbed: tuple[Any, Stubber],
-) -> None:
-    client, stubber = stubbed
+def test_botocore_create_example_passes_a_cli_file_url_which_is_caught(client: Any) -> None:
     (example,) = botocore_examples()["CreateReplicationTask"]
     with pytest.raises(ValidationError) as caught:
         CreateReplicationTaskRequest.model_validate(example["input"])
@@ -330,9 +518,9 @@ def test_botocore_create_example_passes_a_cli_file_url_which_is_caught(
         {**example["input"], "TableMappings": MAPPINGS}
     )
     assert request.Tags == [Tag(Key="Acount", Value="24352226")]
-    kwargs = request.to_boto3()
-    stubber.add_response("create_replication_task", example["output"], kwargs)
-    task = ReplicationTask.from_response(client.create_replication_task(**kwargs))
+    body, response = call(client, "CreateReplicationTask", request.to_boto3(), example["output"])
+    assert body == {**example["input"], "TableMappings": MAPPINGS, "CdcStartTime": 1481739943}
+    task = ReplicationTask.from_response(response)
     assert task.Status == "creating"
 
 
@@ -499,7 +687,8 @@ def test_recovery_checkpoint_is_checked_against_the_context_engine() -> None:
     error = one_error(ReplicationTask, data, context={"source_engine": "postgres"})
     assert (error["type"], error["loc"]) == ("cdcpos_engine", ("RecoveryCheckpoint",))
     assert "MySQL stream position" in error["msg"]
-    ReplicationTask.model_validate(data, context={"source_engine": "aurora"})
+    task = ReplicationTask.model_validate(data, context={"source_engine": "aurora"})
+    assert str(task.RecoveryCheckpoint) == data["RecoveryCheckpoint"]
 
 
 # ---------------------------------------------------------------- request rules
@@ -581,7 +770,8 @@ def test_every_documented_mistake_is_one_error_naming_the_field(
     ],
 )
 def test_allowed_by_the_rules(data: dict[str, Any], context: dict[str, Any]) -> None:
-    StartReplicationTaskRequest.model_validate(data, context=context)
+    request = StartReplicationTaskRequest.model_validate(data, context=context)
+    assert set(request.to_boto3()) == set(data)
 
 
 def test_one_bad_field_among_good_ones_is_one_error() -> None:
@@ -620,9 +810,10 @@ def test_create_request_rules() -> None:
         error = one_error(CreateReplicationTaskRequest, {**good, **fields})
         assert (error["type"], error["loc"]) == (error_type, loc), fields
     # A full-load task may carry CDC fields: AWS's own example does, and the service takes it.
-    CreateReplicationTaskRequest.model_validate(
+    request = CreateReplicationTaskRequest.model_validate(
         {**good, "MigrationType": "full-load", "CdcStartPosition": "0/1"}
     )
+    assert request.CdcStartPosition == cdcpos.PostgresLsn("0/1")
 
 
 def test_modify_request_rules() -> None:
@@ -632,9 +823,10 @@ def test_modify_request_rules() -> None:
         {"source_engine": "postgres"},
     )
     assert (error["type"], error["loc"]) == ("cdcpos_engine", ("CdcStartTime",))
-    ModifyReplicationTaskRequest.model_validate(
+    request = ModifyReplicationTaskRequest.model_validate(
         {"ReplicationTaskArn": TASK_ARN, "MigrationType": "full-load", "CdcStopPosition": "server_time:2018-02-09T12:12:12"},
     )  # fmt: skip
+    assert request.CdcStopPosition == cdcpos.ServerTime("server_time:2018-02-09T12:12:12")
 
 
 def test_requests_are_immutable() -> None:
@@ -656,3 +848,162 @@ def test_json_schema_of_the_request() -> None:
     start_position = properties["CdcStartPosition"]["anyOf"][0]
     assert re.search(start_position["pattern"], "mysql-bin-changelog.000024:373")
     assert not re.search(start_position["pattern"], "server_time:2018-02-09T12:12:12")
+
+
+# ---------------------------------------------------------------- JSON documents in strings
+
+DEEP = [
+    "[" * 30000,
+    "{" + '"a":[' * 30000,
+    "[" * 30000 + "]" * 30000,
+    '{"a":' * 30000 + "1" + "}" * 30000,
+]
+
+
+@pytest.mark.parametrize("text", DEEP, ids=lambda t: t[:6])
+@pytest.mark.parametrize("field", ["TableMappings", "ReplicationTaskSettings"])
+def test_deeply_nested_json_is_a_json_error_not_a_recursion_error(text: str, field: str) -> None:
+    for model, data in [
+        (CreateReplicationTaskRequest, {**CREATE, field: text}),
+        (ModifyReplicationTaskRequest, {"ReplicationTaskArn": TASK_ARN, field: text}),
+    ]:
+        error = one_error(model, data)
+        assert (error["type"], error["loc"]) == ("cdcpos_json", (field,))
+        assert "nested too deeply" in error["msg"] or "not JSON" in error["msg"]
+    # A task read back holds the text; decoding it says which field is not JSON.
+    task = ReplicationTask.model_validate({field: text})
+    with pytest.raises(ValueError, match=f"{field} is not JSON"):
+        _ = task.decoded_table_mappings if field == "TableMappings" else task.decoded_settings
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('{"a": NaN}', "NaN"),
+        ('{"a": -Infinity}', "Infinity"),
+        ('{"a": 1' + "0" * 5000 + "}", "not JSON"),  # past Python's int digit limit
+        ('{"a": 1} x', "not JSON"),
+        ("", "not JSON"),
+        ('"{}"', "not str"),
+        ("null", "not NoneType"),
+    ],
+)
+def test_what_is_not_a_json_object_is_one_json_error(text: str, fragment: str) -> None:
+    error = one_error(CreateReplicationTaskRequest, {**CREATE, "TableMappings": text})
+    assert error["type"] == "cdcpos_json"
+    assert fragment in error["msg"]
+
+
+def test_a_deep_raw_response_is_a_validation_error() -> None:
+    document = '{"ReplicationTask": {"X": ' + "[" * 30000 + "]" * 30000 + "}}"
+    with pytest.raises(ValidationError):
+        ReplicationTask.model_validate_json(document)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet='{}[]":,0123456789 aN', max_size=60),
+        st.integers(0, 50000).map(lambda n: "[" * n + "]" * (n % 3)),
+        st.recursive(st.integers() | st.text(max_size=3), lambda inner: st.lists(inner) | st.dictionaries(st.text(max_size=3), inner)).map(json.dumps),
+    )
+)  # fmt: skip
+def test_any_text_is_a_json_object_or_one_json_error(text: str) -> None:
+    try:
+        document = json.loads(text, parse_constant=lambda name: 1 / 0)
+    except (ValueError, RecursionError, ZeroDivisionError):
+        document = None
+    data = {**CREATE, "TableMappings": text}
+    if isinstance(document, dict):
+        assert CreateReplicationTaskRequest.model_validate(data).TableMappings == text
+    else:
+        error = one_error(CreateReplicationTaskRequest, data)
+        assert (error["type"], error["loc"]) == ("cdcpos_json", ("TableMappings",))
+
+
+# ---------------------------------------------------------------- tags, without `regex`
+
+# One character of every Unicode general category, with the category written out: the
+# tag rule [doc: botocore Tag, Java ``^([\p{L}\p{Z}\p{N}_.:/=+\-]*)$``] takes L*, Z*, N*.
+TAG_MEMBERS = {
+    "Lu": "A", "Ll": "\u00e9", "Lt": "\u01c5", "Lm": "\u02b0", "Lo": "\u4e2d",
+    "Nd": "\u0663", "Nl": "\u216b", "No": "\u00bd",
+    "Zs": "\u00a0", "Zl": "\u2028", "Zp": "\u2029",
+}  # fmt: skip
+TAG_NON_MEMBERS = {
+    "Cc": "\t", "Cf": "\u200b", "Cs": "\ud800", "Co": "\ue000", "Cn": "\u0378",
+    "Mn": "\u0301", "Mc": "\u0903", "Me": "\u20dd",
+    "Pc": "\u203f", "Pd": "\u2013", "Ps": "(", "Pe": ")", "Pi": "\u00ab", "Pf": "\u00bb", "Po": "!",
+    "Sm": "<", "Sc": "$", "Sk": "^", "So": "\U0001f600",
+}  # fmt: skip
+TAG_PUNCTUATION = "_.:/=+-"  # outside L, Z, N but named by the rule
+ALLOWED_CATEGORIES = frozenset(TAG_MEMBERS)
+
+
+def tag_takes(char: str) -> bool:
+    try:
+        Tag(Key="k" + char, Value=char + "v")
+    except ValidationError as error:
+        assert [e["type"] for e in error.errors()] == ["cdcpos_tag", "cdcpos_tag"]
+        return False
+    return True
+
+
+def test_the_examples_are_of_the_categories_they_stand_for() -> None:
+    for category, char in {**TAG_MEMBERS, **TAG_NON_MEMBERS}.items():
+        assert unicodedata.category(char) == category, (category, char)
+    # Every general category is represented.
+    assert len(TAG_MEMBERS) + len(TAG_NON_MEMBERS) == 30
+
+
+@pytest.mark.parametrize(("category", "char"), TAG_MEMBERS.items())
+def test_tags_take_letters_separators_and_numbers(category: str, char: str) -> None:
+    assert tag_takes(char)
+
+
+@pytest.mark.parametrize(("category", "char"), TAG_NON_MEMBERS.items())
+def test_tags_refuse_every_other_category(category: str, char: str) -> None:
+    assert not tag_takes(char)
+    error = one_error(Tag, {"Key": "team" + char})
+    assert f"U+{ord(char):04X}" in error["msg"] and "column 5" in error["msg"]
+
+
+def test_tags_take_the_named_punctuation_only() -> None:
+    for char in TAG_PUNCTUATION:
+        assert unicodedata.category(char)[0] not in "LZN"
+        assert tag_takes(char)
+    for char in "@#*,;?'\"\\|~`&%":
+        assert not tag_takes(char)
+
+
+def test_tags_agree_with_the_categories_on_every_boundary() -> None:
+    """At every code point where the general category changes, and just before it."""
+    previous = None
+    checked = 0
+    for code in range(sys.maxunicode + 1):
+        category = unicodedata.category(chr(code))
+        if category != previous and code:
+            for char in (chr(code - 1), chr(code)):
+                expected = (
+                    unicodedata.category(char) in ALLOWED_CATEGORIES or char in TAG_PUNCTUATION
+                )
+                assert tag_character_allowed(char) is expected, hex(ord(char))
+                checked += 1
+        previous = category
+    assert checked > 7000
+    # The model applies the same rule: a sample of the boundaries through validation.
+    assert tag_takes("\u02ff") is (unicodedata.category("\u02ff") in ALLOWED_CATEGORIES)
+
+
+def test_the_models_work_without_the_regex_module() -> None:
+    # `regex` is no dependency: with it unimportable, tags are still checked.
+    code = (
+        "import sys; sys.modules['regex'] = None\n"
+        "from cdcpos.aws import Tag\n"
+        "Tag(Key='\u00e9quipe \u0663', Value='a/b')\n"
+        "try:\n    Tag(Key='team\u200b')\nexcept ValueError as e:\n    print(e.errors()[0]['type'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["cdcpos_tag"]
