@@ -24,6 +24,7 @@ import pytest
 
 import cdcpos
 from cdcpos import cli
+from cdcpos.cli import _fields, _input
 from tests.examples import DB2_EXAMPLES, SPEC_EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,8 +176,8 @@ def test_written_json_of_fields_is_the_json_of_fields_of() -> None:
             nested += [value.position, value.second_position or value.position]
             classes |= {type(p) for p in nested}
         for item in nested:
-            written = cli._FIELDS_JSON[type(item)](item)
-            assert written == cli._ENCODE(cli.fields_of(item)), item
+            written = _fields.FIELDS_JSON[type(item)](item)
+            assert written == _fields.ENCODE(cli.fields_of(item)), item
             assert list(json.loads(written)) == list(cli.fields_of(item))
     position_classes = {
         getattr(cdcpos, name)
@@ -186,7 +187,7 @@ def test_written_json_of_fields_is_the_json_of_fields_of() -> None:
         and getattr(cdcpos, name).__dict__.get("kind")
     }
     assert position_classes <= classes | {cdcpos.MySqlStreamPosition, cdcpos.OracleStreamPosition}
-    assert position_classes <= set(cli._FIELDS_JSON)
+    assert position_classes <= set(_fields.FIELDS_JSON)
 
 
 def test_fields_of_rejects_other_types() -> None:
@@ -349,13 +350,13 @@ def test_line_endings_bom_and_no_final_newline(tmp_path: Path) -> None:
 
 def test_a_huge_line_is_cut_and_reported(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
-    path.write_bytes(b"0/1\n" + b"x" * (3 * cli.BLOCK_SIZE) + b"\n0/2")
+    path.write_bytes(b"0/1\n" + b"x" * (3 * _input.BLOCK_SIZE) + b"\n0/2")
     for source in ((path,), ()):
         stdin = None if source else path.read_bytes()
         records = jsonl(run("parse", *source, stdin=stdin).stdout)
         assert [(r["line"], r["ok"]) for r in records] == [(1, True), (2, False), (3, True)]
         assert records[1]["error"]["type"] == "LineTooLong"
-        assert len(records[1]["input"]) == cli.LINE_LIMIT
+        assert len(records[1]["input"]) == _input.LINE_LIMIT
     # A long line inside one block is the library's "too long" error.
     records = jsonl(run("parse", stdin=b"x" * 5000 + b"\n").stdout)
     assert records[0]["error"]["reason"].startswith("too long: 5000 characters")
