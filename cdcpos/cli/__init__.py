@@ -14,8 +14,13 @@ Exit status, for every command:
 * ``0``: done.  ``parse`` reports invalid lines in its output and still exits 0.
 * ``1``: some input is not a valid position (``validate``, ``compare``, ``sort``,
   ``latest``, ``convert``).
-* ``2``: usage error, a file that cannot be read, or positions with no common order
-  (different engines, clocks or binlog stems).
+* ``2``: usage error, a file that cannot be read, an output that cannot be written
+  (stdout closed, a full disk: one line on stderr, never a traceback), or positions
+  with no common order (different engines, clocks or binlog stems).
+* ``141``: the reader of the output went away (``cdcpos parse big.txt | head -1``).
+  Filters such as ``cat`` or ``grep`` die of SIGPIPE there, which shells report as
+  141 (128 + 13); cdcpos exits quietly with that status instead of dying, so that
+  ``set -o pipefail`` scripts see what they see for those filters.
 
 The package holds one module per command (``parse``, ``validate``, ``compare``, ``sort``,
 ``latest``, ``convert``: each its options, help and ``run``) and the shared input and
@@ -28,13 +33,25 @@ Only :func:`main` and :func:`fields_of` are API.
 from __future__ import annotations
 
 import argparse
-import os
+import errno
+import io
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 import cdcpos
 from cdcpos.cli import compare, convert, latest, parse, sort, validate
-from cdcpos.cli._common import InvalidInput, NoCommonOrder, UsageError, parents
+from cdcpos.cli._common import (
+    BROKEN_PIPE_STATUS,
+    InvalidInput,
+    NoCommonOrder,
+    OutputError,
+    UsageError,
+    describe_os_error,
+    parents,
+    silence_stdout,
+    warn,
+)
 from cdcpos.cli._fields import fields_of
 
 __all__ = ["fields_of", "main"]
@@ -49,8 +66,10 @@ Commands that take FILE read stdin when no FILE (or -) is given, one position pe
 
 _EPILOG = """\
 exit status: 0 done (parse reports invalid lines in its output and exits 0);
-             1 some input is not a valid position; 2 usage error, unreadable file,
-             or positions with no common order (different engines or clocks).
+             1 some input is not a valid position; 2 usage error, unreadable input,
+             unwritable output (closed, disk full), or positions with no common
+             order (different engines or clocks); 141 the reader of the output went
+             away (cdcpos ... | head), quietly, as for cat or grep killed by SIGPIPE.
 
 examples:
   cdcpos parse examples/positions.txt                  # one JSON object per line
@@ -77,6 +96,56 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _WatchedStdout(io.TextIOBase):
+    """Stands in for stdout while argparse may print help or the version: argparse
+    swallows write errors (and prints to stderr when stdout is closed, ``>&-``), so the
+    error is kept here to be reported."""
+
+    def __init__(self, target: TextIO | None) -> None:
+        self.target = target
+        self.error: BaseException | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        try:
+            if self.target is None:
+                raise OSError(errno.EBADF, "it is closed")
+            return self.target.write(text)
+        except (OSError, ValueError) as error:
+            self.error = self.error or error
+            raise
+
+    def flush(self) -> None:
+        try:
+            if self.target is not None:
+                self.target.flush()
+        except (OSError, ValueError) as error:
+            self.error = self.error or error
+
+
+def _parse_arguments(
+    parser: argparse.ArgumentParser, argv: Sequence[str] | None
+) -> argparse.Namespace | int:
+    """The arguments, or the exit status of --help, --version or a usage error."""
+    stdout = sys.stdout
+    watched = _WatchedStdout(stdout)
+    sys.stdout = watched
+    try:
+        return parser.parse_args(argv)
+    except SystemExit as exit:
+        status = exit.code if isinstance(exit.code, int) else 0 if exit.code is None else 2
+        watched.flush()  # the help or version text may still be buffered
+        if watched.error is not None:
+            warn(f"cdcpos: cannot write to stdout: {describe_os_error(watched.error)}")
+            silence_stdout()
+            return 2
+        return status
+    finally:
+        sys.stdout = stdout
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``cdcpos`` command; return its exit status.
 
@@ -85,35 +154,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     >
     0
     """
-    parser = _parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit:  # --help, --version, or a usage error
-        return exit.code if isinstance(exit.code, int) else 0 if exit.code is None else 2
+    args = _parse_arguments(_parser(), argv)
+    if isinstance(args, int):
+        return args
+    command = f"cdcpos {args.command}"
     try:
         status: int = args.handler(args)
         return status
     except UsageError as error:
-        sys.stderr.write(f"cdcpos {args.command}: error: {error}\n")
+        warn(f"{command}: error: {error}")
         return 2
     except InvalidInput as error:
-        sys.stderr.write(f"{error}\n")
+        warn(str(error))
         return 1
     except NoCommonOrder as error:
-        sys.stderr.write(f"cdcpos {args.command}: {error}\n")
+        warn(f"{command}: {error}")
         return 2
     except BrokenPipeError:
-        # The reader went away (cdcpos parse big.txt | head): stop quietly.  Point
-        # stdout at /dev/null so that the interpreter's final flush does not fail again.
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError, AttributeError):
-            pass
-        return 1
+        # The reader went away: stop quietly, as filters do (see BROKEN_PIPE_STATUS).
+        silence_stdout()
+        return BROKEN_PIPE_STATUS
+    except OutputError as error:
+        warn(f"{command}: {error}")
+        silence_stdout()
+        return 2
     except KeyboardInterrupt:
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -4,6 +4,10 @@ exceptions, and the argparse parents the commands are built from."""
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import signal
+import sys
 from typing import Any, NamedTuple
 
 import cdcpos
@@ -48,6 +52,52 @@ class NoCommonOrder(Exception):
 
 class OutputError(Exception):
     """stdout (or the --output file) cannot be written: closed, full disk (exit status 2)."""
+
+
+# A reader that went away (`cdcpos parse big.txt | head -1`) ends cdcpos the way it ends
+# cat, grep or sort: those die of SIGPIPE, which shells report as 128 + 13 = 141.  cdcpos
+# exits with that status instead of dying (main() also runs inside other programs), quietly.
+BROKEN_PIPE_STATUS = 128 + int(getattr(signal, "SIGPIPE", 13))
+
+
+def warn(message: str) -> None:
+    """One line on stderr; nothing when stderr is closed or gone (no one to tell)."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(message + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null after a failed write, so that the interpreter's own final
+    flush of what is still buffered does not fail again with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def describe_os_error(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__
+
+
+_COLUMN_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII only: str.isdigit() takes '²' and '٢'
+
+
+def column_number(text: str) -> int | None:
+    """A 1-based column number written in ASCII digits, or None."""
+    if _COLUMN_NUMBER.fullmatch(text) is None:
+        return None
+    number = int(text)
+    return number if number > 0 else None
 
 
 def engine_name(name: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import IO, NamedTuple
 
 import cdcpos
+from cdcpos.cli._common import warn
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -61,7 +62,17 @@ def _split_lines(chunk: bytes, source: str, first_line: int) -> Block:
         text = text.replace("\r\n", "\n")
     texts = text.split("\n")  # not splitlines(): \x0b, \x1c, \u2028... are not line ends
     texts.pop()
-    return Block(source, first_line, texts, {})
+    problems: dict[int, LineProblem] = {}
+    # A line over LINE_LIMIT bytes is LineTooLong wherever it falls in the reads: within one
+    # block as well as across several.  A character is 1 to 4 bytes, so only lines longer
+    # than a quarter of the limit in characters need their bytes counted.
+    if len(chunk) > LINE_LIMIT and max(map(len, texts), default=0) > LINE_LIMIT // 4:
+        for index, line in enumerate(texts):
+            if len(line) > LINE_LIMIT // 4:
+                raw = line.encode("utf-8")
+                if len(raw) > LINE_LIMIT:
+                    texts[index], problems[index] = _too_long_line(raw)
+    return Block(source, first_line, texts, problems)
 
 
 def _split_lines_slowly(chunk: bytes, source: str, first_line: int) -> Block:
@@ -71,6 +82,10 @@ def _split_lines_slowly(chunk: bytes, source: str, first_line: int) -> Block:
     for index, raw in enumerate(chunk.split(b"\n")[:-1]):
         if raw.endswith(b"\r"):
             raw = raw[:-1]
+        if len(raw) > LINE_LIMIT:
+            text, problems[index] = _too_long_line(raw)
+            texts.append(text)
+            continue
         try:
             texts.append(raw.decode("utf-8"))
         except UnicodeDecodeError as error:
@@ -86,13 +101,22 @@ def _split_lines_slowly(chunk: bytes, source: str, first_line: int) -> Block:
     return Block(source, first_line, texts, problems)
 
 
+_TOO_LONG = LineProblem(
+    "LineTooLong",
+    f"line longer than {LINE_LIMIT} bytes (positions are at most {cdcpos.MAX_LENGTH} "
+    f"characters; the input shown is its first {LINE_LIMIT} bytes)",
+    None,
+)
+
+
+def _too_long_line(raw: bytes) -> tuple[str, LineProblem]:
+    """What stands for a line over LINE_LIMIT bytes: its first LINE_LIMIT bytes."""
+    return raw[:LINE_LIMIT].decode("utf-8", "backslashreplace"), _TOO_LONG
+
+
 def _too_long(prefix: bytes, source: str, number: int) -> Block:
-    reason = (
-        f"line longer than {LINE_LIMIT} bytes (positions are at most {cdcpos.MAX_LENGTH} "
-        f"characters; the input shown is its first {LINE_LIMIT} bytes)"
-    )
-    text = prefix.decode("utf-8", "backslashreplace")
-    return Block(source, number, [text], {0: LineProblem("LineTooLong", reason, None)})
+    text, problem = _too_long_line(prefix)
+    return Block(source, number, [text], {0: problem})
 
 
 def read_blocks(
@@ -124,7 +148,7 @@ def read_blocks(
         cut = data.rfind(b"\n")
         if cut < 0:
             pending += data
-            if len(pending) > LINE_LIMIT:
+            if len(pending) > LINE_LIMIT + 1:  # + 1: a CR before the newline is no part
                 pending, skipping = pending[:LINE_LIMIT], True
             continue
         chunk, pending = pending + data[: cut + 1], data[cut + 1 :]
@@ -193,9 +217,16 @@ class Input:
     """The lines of the files named on the command line; stdin for none or ``-``."""
 
     def __init__(
-        self, paths: Sequence[str], command: str, no_progress: bool, streams_output: bool = False
+        self,
+        paths: Sequence[str],
+        command: str,
+        no_progress: bool,
+        streams_output: bool = False,
+        missing_hint: Callable[[str], str | None] | None = None,
     ) -> None:
         self.paths = list(paths) or [STDIN]
+        # What to say when a FILE does not exist (say, a position given as a file name).
+        self._missing_hint = missing_hint
         self.command = command
         self.failed = False  # some file could not be read
         self._progress: Progress | None = None
@@ -205,7 +236,7 @@ class Input:
         if self._progress is not None:
             self._progress.write(message)
         else:
-            sys.stderr.write(message + "\n")
+            warn(message)
 
     def _total_size(self) -> int | None:
         total = 0
@@ -225,12 +256,20 @@ class Input:
         try:
             for path in self.paths:
                 if path == STDIN:
-                    yield from self._blocks_of(sys.stdin.buffer, STDIN_NAME, update)
+                    stdin = getattr(sys.stdin, "buffer", None)
+                    if stdin is None:  # `<&-`: Python leaves sys.stdin None
+                        self._fail(f"cannot read {STDIN_NAME}: stdin is closed")
+                    else:
+                        yield from self._blocks_of(stdin, STDIN_NAME, update)
                     continue
                 try:
                     stream = open(path, "rb")  # noqa: SIM115 - closed below, in this frame
                 except OSError as error:
-                    self._fail(f"cannot read {path}: {error.strerror or error}")
+                    why = f"cannot read {path}: {error.strerror or error}"
+                    if isinstance(error, FileNotFoundError) and self._missing_hint is not None:
+                        hint = self._missing_hint(path)
+                        why += f" ({hint})" if hint else ""
+                    self._fail(why)
                     continue
                 with stream:
                     yield from self._blocks_of(stream, path, update)

@@ -3,6 +3,8 @@ through the bulk path, and the messages and records that report them."""
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Callable
 from typing import Any
 
 import cdcpos
@@ -132,3 +134,33 @@ def parse_argument(text: str, options: Options) -> Value:
     if is_error(value):
         raise InvalidInput(message(value, text))
     return value
+
+
+def _is_position(text: str, options: Options) -> bool:
+    """Whether a FILE argument that does not exist reads as a position, for a hint."""
+    for kind in (options, options._replace(kind="any", engine=None)):
+        if not is_error(parse_texts([text], kind)[0]):
+            return True
+    return False
+
+
+def value_hint(options: Options) -> Callable[[str], str | None]:
+    """``validate``: a missing FILE that is a position was meant for ``--value``."""
+
+    def hint(path: str) -> str | None:
+        if not _is_position(path, options):
+            return None
+        return f"to validate the text itself: --value {shlex.quote(path)}"
+
+    return hint
+
+
+def pipe_hint(command: str, options: Options) -> Callable[[str], str | None]:
+    """Commands that read positions only from lines: a position given as FILE is piped in."""
+
+    def hint(path: str) -> str | None:
+        if not _is_position(path, options):
+            return None
+        return f"to read the text itself: printf '%s\\n' {shlex.quote(path)} | cdcpos {command}"
+
+    return hint

@@ -12,11 +12,18 @@ from itertools import count
 from typing import Any, NamedTuple
 
 import cdcpos
-from cdcpos.cli._common import NoCommonOrder, Options, UsageError, Value, options_of
+from cdcpos.cli._common import (
+    NoCommonOrder,
+    Options,
+    UsageError,
+    Value,
+    column_number,
+    options_of,
+)
 from cdcpos.cli._fields import kind_of
-from cdcpos.cli._input import Input
+from cdcpos.cli._input import Input, quote
 from cdcpos.cli._output import Output
-from cdcpos.cli._parsing import block_values, is_error, message, parse_texts
+from cdcpos.cli._parsing import block_values, is_error, message, parse_texts, pipe_hint
 
 
 class Entry(NamedTuple):
@@ -29,9 +36,23 @@ class Entry(NamedTuple):
     value: Value
 
 
+def _show_columns(names: list[str]) -> str:
+    """Column names for a message, cut so that a binary or JSON first line stays short."""
+    shown = [repr(name if len(name) <= 40 else name[:37] + "...") for name in names[:12]]
+    more = f", ... ({len(names)} columns)" if len(names) > 12 else ""
+    return ", ".join(shown) + more
+
+
 class Layout:
     """Where the position (and the key) is in a line: the whole line, a TSV column or a
-    JSON Lines field."""
+    JSON Lines field.
+
+    Each source is read by its own first line (its format, its header); what is printed
+    has one layout: the first source's.  A TSV file whose header has the same columns in
+    another order has its rows rewritten in the first header's order; other columns, or
+    TSV mixed with JSON Lines, are refused (a ``UsageError``), never printed under a
+    header that does not describe them.
+    """
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.key: str | None = args.key
@@ -40,19 +61,27 @@ class Layout:
         self.header_row = not args.no_header
         if self.key is not None and self.value is None:
             raise UsageError("--key needs --value: the field or column holding the position")
+        self._numbers: tuple[int | None, int] = (None, 0)
         if args.no_header:
             if self.forced == "jsonl":
                 raise UsageError("--no-header is for TSV input")
             self.forced = "tsv"
-            for name in (self.key, self.value):
-                if name is not None and not (name.isdigit() and int(name) > 0):
+            numbers = [None if n is None else column_number(n) for n in (self.key, self.value)]
+            for name, number in zip((self.key, self.value), numbers, strict=True):
+                if name is not None and number is None:
                     raise UsageError(
-                        f"with --no-header, --key and --value are column numbers (1 = "
-                        f"first), not {name!r}"
+                        "with --no-header, --key and --value are column numbers in ASCII "
+                        f"digits (1 = first), not {quote(name)}"
                     )
+            key_number, value_number = numbers
+            assert value_number is not None
+            self._numbers = (None if key_number is None else key_number - 1, value_number - 1)
         self.header: str | None = None  # the first TSV header seen, printed first
+        self._first_source: tuple[str, str] | None = None  # (source, format) printed
+        self._names: list[str] = []  # the columns of the printed header
         self._format = "lines"
         self._columns: tuple[int | None, int] = (None, 0)
+        self._order: list[int] | None = None  # this source's cells, in the printed order
 
     @property
     def records(self) -> bool:
@@ -62,12 +91,21 @@ class Layout:
         """Read a source's first line; True when it is a header, not a record."""
         fmt = self.forced or ("jsonl" if first.lstrip().startswith("{") else "tsv")
         self._format = fmt
+        self._order = None
+        if self._first_source is None:
+            self._first_source = (source, fmt)
+        elif self._first_source[1] != fmt:
+            spelled = {"tsv": "TSV", "jsonl": "JSON Lines"}
+            raise UsageError(
+                f"{source} is {spelled[fmt]} but {self._first_source[0]} is "
+                f"{spelled[self._first_source[1]]}: the output has one layout, so all inputs "
+                "must have the same (--input-format says which)"
+            )
         if fmt == "jsonl":
             return False
         assert self.value is not None
         if not self.header_row:
-            key = None if self.key is None else int(self.key) - 1
-            self._columns = (key, int(self.value) - 1)
+            self._columns = self._numbers
             return False
         names = first.split("\t")
         wanted = [self.value] if self.key is None else [self.key, self.value]
@@ -75,16 +113,24 @@ class Layout:
             if name not in names:
                 raise UsageError(
                     f"{source}: no column {name!r} in the TSV header "
-                    f"(columns: {', '.join(names)}); --input-format jsonl reads JSON Lines"
+                    f"(columns: {_show_columns(names)}); --input-format jsonl reads JSON Lines"
                 )
         key_column = None if self.key is None else names.index(self.key)
         self._columns = (key_column, names.index(self.value))
         if self.header is None:
-            self.header = first
+            self.header, self._names = first, names
+        elif names != self._names:
+            if sorted(names) != sorted(self._names) or len(set(names)) != len(names):
+                raise UsageError(
+                    f"{source}: its columns ({_show_columns(names)}) are not those of "
+                    f"{self._first_source[0]} ({_show_columns(self._names)}): the output has "
+                    "one header, so all inputs must have the same columns (in any order)"
+                )
+            self._order = [names.index(name) for name in self._names]
         return True
 
-    def split(self, text: str) -> tuple[str | None, str] | str:
-        """``(key, position text)`` of a record, or why the record has none."""
+    def split(self, text: str) -> tuple[str | None, str, str] | str:
+        """``(key, position text, record as printed)``, or why the record has none."""
         if self._format == "jsonl":
             return self._split_json(text)
         cells = text.split("\t")
@@ -92,11 +138,20 @@ class Layout:
         if value_column >= len(cells) or (key_column is not None and key_column >= len(cells)):
             return f"a TSV row with {len(cells)} columns has no column {value_column + 1}"
         key = None if key_column is None else json.dumps(cells[key_column])
-        return (key, cells[value_column])
+        if self._order is not None:
+            if len(cells) != len(self._order):
+                return (
+                    f"a TSV row with {len(cells)} columns under a header of "
+                    f"{len(self._order)}: cannot put its columns in the first header's order"
+                )
+            text = "\t".join([cells[index] for index in self._order])
+        return (key, cells[value_column], text)
 
-    def _split_json(self, text: str) -> tuple[str | None, str] | str:
+    def _split_json(self, text: str) -> tuple[str | None, str, str] | str:
         try:
             record = json.loads(text)
+        except RecursionError:
+            return "not JSON (nested too deeply)"
         except ValueError as error:
             return f"not JSON ({error})"
         if not isinstance(record, dict):
@@ -105,13 +160,24 @@ class Layout:
         if self.key is not None:
             if self.key not in record:
                 return f"no field {self.key!r}"
-            key = json.dumps(record[self.key], sort_keys=True)
+            try:
+                key = json.dumps(record[self.key], sort_keys=True)
+            except (RecursionError, ValueError):
+                return f"field {self.key!r} is nested too deeply to be a key"
         position = record.get(self.value)
         if not isinstance(position, str):
             if self.value not in record:
                 return f"no field {self.value!r}"
-            return f"field {self.value!r} is {json.dumps(position)}, not a string"
-        return (key, position)
+            return f"field {self.value!r} is {_show_json(position)}, not a string"
+        return (key, position, text)
+
+
+def _show_json(value: object) -> str:
+    try:
+        shown = json.dumps(value)
+    except (RecursionError, ValueError):
+        return "nested too deeply"
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 def read_entries(
@@ -140,7 +206,7 @@ def read_entries(
             if isinstance(found, str):
                 invalid(f"{block.source}:{number}: {found}")
                 continue
-            rows.append((number, text, found[0]))
+            rows.append((number, found[2], found[0]))
             positions.append(found[1])
         values = parse_texts(positions, options)
         for (number, text, key), position, value in zip(rows, positions, values, strict=True):
@@ -150,21 +216,46 @@ def read_entries(
                 yield Entry(block.source, number, text, key, value)
 
 
-def describe(entry: Entry) -> str:
-    return f"{entry.source}:{entry.line} ({kind_of(entry.value)})"
+def label(value: Value) -> str:
+    """What a value is, as far as ordering goes: its kind, a checkpoint's engine kind, a
+    binlog's stem (positions order only within one engine, clock and binlog stem)."""
+    if isinstance(value, cdcpos.Checkpoint):
+        return f"checkpoint of {label(value.position)}"
+    if isinstance(value, cdcpos.MySqlBinlogPosition):
+        return f"mysql_binlog of stem {value.stem!r}"
+    if isinstance(value, cdcpos.MySqlStreamPosition):
+        return f"mysql_stream of stem {value.binlog_position.stem!r}"
+    return kind_of(value)
 
 
-def without_library_advice(error: TypeError) -> str:
-    # The library's message ends by suggesting key=cdcpos.sort_key, which means
-    # nothing on a command line.
-    return str(error).split("; use key=")[0]
+def why_no_order(a: Value, b: Value) -> str:
+    """Why two values that raise TypeError on ``<`` have no common order."""
+    a_label, b_label = label(a), label(b)
+    if a_label == b_label:  # equal or not, never before or after
+        if a_label.endswith("opaque"):
+            return "opaque positions (of an engine cdcpos does not know) compare only for equality"
+        return f"{a_label} values compare only for equality"
+    kinds = {kind_of(a), kind_of(b)}
+    if kinds == {"server_time", "commit_time"}:
+        return "different clocks"
+    if (
+        "stem" in a_label
+        and "stem" in b_label
+        and a_label.split(" of ")[0] == b_label.split(" of ")[0]
+    ):
+        return "different binlog stems"
+    return "different engines"
 
 
-def no_common_order(a: Entry, b: Entry, error: TypeError) -> NoCommonOrder:
-    key = "" if a.key is None else f"key {a.key}: "
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def no_common_order(a: Entry, b: Entry) -> NoCommonOrder:
+    key = "" if a.key is None else f"key {_short(a.key)}: "
     return NoCommonOrder(
-        f"{key}{describe(a)} and {describe(b)} have no common order: "
-        + without_library_advice(error)
+        f"{key}{a.source}:{a.line} ({label(a.value)}) and {b.source}:{b.line} "
+        f"({label(b.value)}) have no common order: {why_no_order(a.value, b.value)}"
     )
 
 
@@ -173,7 +264,9 @@ def collect(
 ) -> tuple[Layout, int]:
     """Feed the entries of the input to ``consume``; the exit status so far."""
     layout = Layout(args)
-    source = Input(args.files, command, args.no_progress)
+    source = Input(
+        args.files, command, args.no_progress, missing_hint=pipe_hint(command, options_of(args))
+    )
     bad = 0
 
     def invalid(message: str) -> None:

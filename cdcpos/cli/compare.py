@@ -6,9 +6,10 @@ import argparse
 from typing import Any
 
 from cdcpos.cli._common import RAW, NoCommonOrder, Parents, options_of
+from cdcpos.cli._input import quote
 from cdcpos.cli._output import Output
 from cdcpos.cli._parsing import compare_values, parse_argument
-from cdcpos.cli._records import without_library_advice
+from cdcpos.cli._records import label, why_no_order
 
 EPILOG = """\
 Prints <, = or > (A is before, at, or after B); with --numeric -1, 0 or 1.  Exit status
@@ -47,8 +48,11 @@ def run(args: argparse.Namespace) -> int:
     b = parse_argument(args.b, options)
     try:
         result = compare_values(a, b)
-    except TypeError as error:
-        raise NoCommonOrder(without_library_advice(error)) from None
+    except TypeError:
+        raise NoCommonOrder(
+            f"cannot order {quote(args.a)} ({label(a)}) and {quote(args.b)} ({label(b)}): "
+            f"no common order ({why_no_order(a, b)})"
+        ) from None
     out = Output()
     out.write((str(result) if args.numeric else "<=>"[result + 1]) + "\n")
     out.flush()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from typing import Any
 
 import cdcpos
-from cdcpos.cli._common import RAW, Parents
+from cdcpos.cli._common import RAW, Parents, warn
 from cdcpos.cli._fields import canonical
 from cdcpos.cli._input import Input, quote
 from cdcpos.cli._output import Output
@@ -80,12 +79,12 @@ def run(args: argparse.Namespace) -> int:
             converted = convert(text)
         except cdcpos.InvalidPosition as error:
             bad += 1
-            sys.stderr.write(f"{where}{error}\n")
+            warn(f"{where}{error}")
             return
         except (ValueError, OverflowError) as error:
             # Epoch seconds before the year 1 overflow datetime in parse_start_time.
             bad += 1
-            sys.stderr.write(f"{where}Invalid value {quote(text)}: out of range ({error})\n")
+            warn(f"{where}Invalid value {quote(text)}: out of range ({error})")
             return
         out.write(converted + "\n")
 
@@ -101,10 +100,12 @@ def run(args: argparse.Namespace) -> int:
             problem = block.problems.get(index)
             if problem is not None:
                 bad += 1
-                sys.stderr.write(where + problem.message(text) + "\n")
+                warn(where + problem.message(text))
             else:
                 one(where, text)
         out.flush()
+    if source.failed:
+        return 2
     return 1 if bad else 0
 
 

@@ -49,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
                 try:
                     if compare_values(entry.value, best.value) < 0:
                         continue  # an equal position later in the input wins
-                except TypeError as error:
-                    raise no_common_order(best, entry, error) from None
+                except TypeError:
+                    raise no_common_order(best, entry) from None
             latest[entry.key] = entry
 
     layout, status = collect(args, "latest", consume)

@@ -7,8 +7,14 @@ from typing import Any
 
 from cdcpos.cli._common import RAW, Parents, options_of
 from cdcpos.cli._input import Input
-from cdcpos.cli._output import TABLE_HEADER, Output, jsonl_records, table_rows
-from cdcpos.cli._parsing import block_values
+from cdcpos.cli._output import (
+    TABLE_HEADER,
+    Output,
+    escape_line_breaks,
+    jsonl_records,
+    table_rows,
+)
+from cdcpos.cli._parsing import block_values, pipe_hint
 
 EPILOG = """\
 Each output line is one JSON object, in input order:
@@ -54,7 +60,13 @@ def add_parser(commands: Any, parents: Parents) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    source = Input(args.files, "parse", args.no_progress, streams_output=True)
+    source = Input(
+        args.files,
+        "parse",
+        args.no_progress,
+        streams_output=True,
+        missing_hint=pipe_hint("parse", options_of(args)),
+    )
     options = options_of(args)
     out = Output()
     fmt = args.format
@@ -72,10 +84,9 @@ def run(args: argparse.Namespace) -> int:
             if not records:
                 continue
             if fmt == "jsonl":
-                out.write("\n".join(records))
-                out.write("\n")
+                out.write(escape_line_breaks("\n".join(records)) + "\n")
             else:
-                out.write(("\n" if first else ",\n") + ",\n".join(records))
+                out.write(("\n" if first else ",\n") + escape_line_breaks(",\n".join(records)))
                 first = False
         out.flush()
     if fmt == "json":

@@ -56,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
         for entry in group[1:]:
             try:
                 compare_values(first.value, entry.value)
-            except TypeError as error:
-                raise no_common_order(first, entry, error) from None
+            except TypeError:
+                raise no_common_order(first, entry) from None
         ordered.extend(
             sorted(group, key=lambda entry: sort_key_of(entry.value), reverse=args.reverse)
         )

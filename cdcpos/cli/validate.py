@@ -4,13 +4,12 @@ line reported on stderr."""
 from __future__ import annotations
 
 import argparse
-import sys
 from itertools import count
 from typing import Any
 
-from cdcpos.cli._common import RAW, Parents, UsageError, options_of
+from cdcpos.cli._common import RAW, Parents, UsageError, options_of, warn
 from cdcpos.cli._input import Input
-from cdcpos.cli._parsing import block_values, is_error, message, parse_texts
+from cdcpos.cli._parsing import block_values, is_error, message, parse_texts, value_hint
 
 EPILOG = """\
 Prints nothing for valid input.  Each invalid line is reported on stderr as
@@ -58,9 +57,9 @@ def run(args: argparse.Namespace) -> int:
             if is_error(value):
                 bad += 1
                 if not args.quiet:
-                    sys.stderr.write(message(value, text) + "\n")
+                    warn(message(value, text))
         return 1 if bad else 0
-    source = Input(args.files, "validate", args.no_progress)
+    source = Input(args.files, "validate", args.no_progress, missing_hint=value_hint(options))
     lines = bad = 0
     for block in source.blocks():
         lines += len(block.texts)
