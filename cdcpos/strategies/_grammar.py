@@ -13,8 +13,8 @@ from hypothesis.strategies import SearchStrategy
 
 import cdcpos
 from cdcpos import _fastpath
-from cdcpos._parse import RULE_CLASSES
 from cdcpos._errors import Rejected
+from cdcpos._parse import RULE_CLASSES
 from cdcpos._positions.base import Position
 from cdcpos._positions.checkpoint import CHECKPOINT_POSITION_CLASSES
 from cdcpos._positions.times import _Instant
