@@ -14,6 +14,12 @@ Engine-specific rules need facts the request does not carry; give them in the va
 context: ``source_engine`` (the source endpoint's DMS ``EngineName``), ``migration_type``
 (the task's ``MigrationType``) and ``first_run`` (``True`` when the task has never run).
 
+Each field reads its value once (a hostile value costs one rejection, not several), and
+every failure is a pydantic ``ValidationError`` whose ``type`` is listed in
+:data:`ERROR_TYPES`, never another exception.  There is no lenient mode [decision]: the
+models validate what is sent to DMS; read pasted text with ``cdcpos.parse_*(text,
+lenient=True)`` first and give the model the value.
+
 >>> from cdcpos.aws import StartReplicationTaskRequest
 >>> request = StartReplicationTaskRequest.model_validate({
 ...     "ReplicationTaskArn": "arn:aws:dms:us-east-1:123456789012:task:RALPZGYI3IUSJCBKKIRBEURKDY",
