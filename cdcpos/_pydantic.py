@@ -59,6 +59,7 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+import cdcpos
 from cdcpos import (
     MAX_LENGTH,
     Db2Lri,
@@ -420,6 +421,14 @@ def _other_kind_form(text: str, pattern: str | None, kinds: frozenset[str]) -> b
 # ====================================================================== value classes
 
 
+# The value classes of the library; a field keeps instances of these as they are.
+_LIBRARY_CLASSES = frozenset(
+    value
+    for value in vars(cdcpos).values()
+    if isinstance(value, type) and issubclass(value, Position)
+)
+
+
 def _class_reader(cls: type[Position]) -> Callable[[str], Position]:
     # The two public base classes have no text of their own: they read any position
     # (Position) or either clock (StopPosition).  Every other class parses its own text.
@@ -461,10 +470,15 @@ def position_core_schema(
 
     def validate(value: Any) -> Position:
         if isinstance(value, cls):
-            return value
-        if not isinstance(value, str):
+            if type(value) in _LIBRARY_CLASSES:
+                return value
+            # A subclass defined outside cdcpos: read from its text, so that the field
+            # holds what its JSON reads back as (a library value).
+            text = str(value)
+        elif isinstance(value, str):
+            text = _plain_text(value)
+        else:
             raise _type_error(name, f"a str or a {name}", value)
-        text = _plain_text(value)
         try:
             return read(text)
         except InvalidPosition as error:

@@ -14,6 +14,12 @@ Engine-specific rules need facts the request does not carry; give them in the va
 context: ``source_engine`` (the source endpoint's DMS ``EngineName``), ``migration_type``
 (the task's ``MigrationType``) and ``first_run`` (``True`` when the task has never run).
 
+Each field reads its value once (a hostile value costs one rejection, not several), and
+every failure is a pydantic ``ValidationError`` whose ``type`` is listed in
+:data:`ERROR_TYPES`, never another exception.  There is no lenient mode [decision]: the
+models validate what is sent to DMS; read pasted text with ``cdcpos.parse_*(text,
+lenient=True)`` first and give the model the value.
+
 >>> from cdcpos.aws import StartReplicationTaskRequest
 >>> request = StartReplicationTaskRequest.model_validate({
 ...     "ReplicationTaskArn": "arn:aws:dms:us-east-1:123456789012:task:RALPZGYI3IUSJCBKKIRBEURKDY",
@@ -287,14 +293,14 @@ def _not_json_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON (RFC 8259 has no NaN or Infinity)")
 
 
-def load_json(text: str) -> Any:
+def _load_json(text: str) -> Any:
     """Decode a JSON document, raising ``ValueError`` (never ``RecursionError``) for any
     text that is not one: ``NaN``/``Infinity`` (Python's extension) and nesting too deep
     for the decoder are errors too.
 
-    >>> load_json('{"rules": []}')
+    >>> _load_json('{"rules": []}')
     {'rules': []}
-    >>> load_json("[" * 100000)
+    >>> _load_json("[" * 100000)
     Traceback (most recent call last):
     ...
     ValueError: nested too deeply to decode
@@ -328,7 +334,7 @@ class _JsonObject(_TextRule):
                 "file's contents"
             )
         try:
-            document = load_json(text)
+            document = _load_json(text)
         except ValueError as error:
             return f"not JSON ({error})"
         if not isinstance(document, dict):
@@ -344,12 +350,12 @@ class _JsonObject(_TextRule):
 _TAG_PUNCTUATION = frozenset("_.:/=+-")
 
 
-def tag_character_allowed(char: str) -> bool:
+def _tag_character_allowed(char: str) -> bool:
     """Whether a tag key or value may hold ``char``: a letter (Unicode category L*), a
     separator (Z*: spaces, U+2028, U+2029; not tab or newline, which are controls), a number
     (N*), or one of ``_ . : / = + -``.
 
-    >>> [tag_character_allowed(c) for c in "é٣\\u00a0_\\t@"]
+    >>> [_tag_character_allowed(c) for c in "é٣\\u00a0_\\t@"]
     [True, True, True, True, False, False]
     """
     return char in _TAG_PUNCTUATION or unicodedata.category(char)[0] in "LZN"
@@ -368,7 +374,7 @@ class _TagText(_TextRule):
         if text.lower().startswith(("aws:", "dms:")):
             return "it must not start with 'aws:' or 'dms:'"
         for column, char in enumerate(text, 1):
-            if not tag_character_allowed(char):
+            if not _tag_character_allowed(char):
                 return (
                     f"{char!r} (U+{ord(char):04X}, {unicodedata.category(char)}) at column "
                     f"{column} is not allowed: only letters, numbers, spaces and _ . : / = + -"
@@ -641,7 +647,7 @@ def _decode(field: str, text: str | None) -> Any:
     if text is None:
         return None
     try:
-        return load_json(text)
+        return _load_json(text)
     except ValueError as error:
         raise ValueError(f"{field} is not JSON: {quote(text)} ({error})") from None
 

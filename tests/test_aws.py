@@ -32,8 +32,8 @@ from pydantic import ValidationError
 import cdcpos
 import cdcpos.aws
 from cdcpos import strategies
-from cdcpos._pydantic import ERROR_TYPES
 from cdcpos.aws import (
+    ERROR_TYPES,
     TASK_STATUSES,
     CreateReplicationTaskRequest,
     ModifyReplicationTaskRequest,
@@ -41,8 +41,8 @@ from cdcpos.aws import (
     ReplicationTaskStats,
     StartReplicationTaskRequest,
     Tag,
+    _tag_character_allowed,
     iter_replication_tasks,
-    tag_character_allowed,
 )
 
 from .examples import SPEC_EXAMPLES
@@ -987,7 +987,7 @@ def test_tags_agree_with_the_categories_on_every_boundary() -> None:
                 expected = (
                     unicodedata.category(char) in ALLOWED_CATEGORIES or char in TAG_PUNCTUATION
                 )
-                assert tag_character_allowed(char) is expected, hex(ord(char))
+                assert _tag_character_allowed(char) is expected, hex(ord(char))
                 checked += 1
         previous = category
     assert checked > 7000

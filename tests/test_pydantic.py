@@ -937,3 +937,23 @@ def test_str_subclasses_are_read_as_their_text() -> None:
     for adapter in (START, TypeAdapter(cdcpos.PostgresLsn), ANY_POSITION):
         assert adapter.validate_python(Slot.START) == cdcpos.PostgresLsn("0/1")
         assert adapter.dump_json(adapter.validate_python(Slot.START)) == b'"0/1"'
+
+
+def test_a_subclass_from_outside_is_read_as_the_librarys_value() -> None:
+    try:
+
+        class MyLsn(cdcpos.PostgresLsn):
+            __slots__ = ()
+
+        mine = MyLsn("0/1")
+    except TypeError:
+        pytest.skip("the value classes refuse subclassing")
+    for field, adapter in FIELD_ADAPTERS:
+        try:
+            validated = adapter.validate_python(mine)
+        except ValidationError:
+            continue
+        # What the field holds is what its JSON reads back as.
+        again = adapter.validate_json(adapter.dump_json(validated))
+        assert type(validated) is type(again) is cdcpos.PostgresLsn, field_name(field)
+        assert validated == again == cdcpos.PostgresLsn("0/1")
