@@ -41,9 +41,9 @@ from cdcpos.aws import (
     ReplicationTaskStats,
     StartReplicationTaskRequest,
     Tag,
-    _tag_character_allowed,
     iter_replication_tasks,
 )
+from cdcpos.aws._text import _tag_character_allowed
 
 from .examples import SPEC_EXAMPLES
 

@@ -607,12 +607,26 @@ HOSTILE = [
 ]
 
 
+def _pydantic_modules_with(name: str) -> list[Any]:
+    """The modules of ``cdcpos._pydantic`` that call the reader ``name`` by that global."""
+    import importlib
+    import pkgutil
+
+    import cdcpos._pydantic as package
+
+    found = [
+        module
+        for info in pkgutil.iter_modules(package.__path__, package.__name__ + ".")
+        if hasattr(module := importlib.import_module(info.name), name)
+    ]
+    assert found, f"no module of cdcpos._pydantic reads with {name}"
+    return found
+
+
 class Reads:
     """Every reader a pydantic field can call, wrapped to record what it was given."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        import cdcpos._pydantic as module
-
         self.calls: list[tuple[str, object]] = []
         for name in (
             "parse",
@@ -620,7 +634,8 @@ class Reads:
             "parse_db2_start_from_context",
             "parse_start_time",
         ):
-            monkeypatch.setattr(module, name, self._wrap(name, getattr(module, name)))
+            for module in _pydantic_modules_with(name):
+                monkeypatch.setattr(module, name, self._wrap(name, getattr(module, name)))
         for alias in (CdcStartPosition, CdcStopPosition, RecoveryCheckpoint):
             field = alias.__metadata__[0]
             monkeypatch.setattr(field, "read", self._wrap(field.field, field.read))
@@ -898,14 +913,14 @@ def test_nothing_but_a_validation_error_escapes_a_field(
     monkeypatch: pytest.MonkeyPatch, failure: Exception
 ) -> None:
     """A reader that raises something it should not is still one field error."""
-    import cdcpos._pydantic as module
     from cdcpos.aws import StartReplicationTaskRequest
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise failure
 
-    monkeypatch.setattr(module, "parse_start_time", broken)
-    monkeypatch.setattr(module, "parse_stop_position", broken)
+    for name in ("parse_start_time", "parse_stop_position"):
+        for module in _pydantic_modules_with(name):
+            monkeypatch.setattr(module, name, broken)
     monkeypatch.setattr(CdcStartPosition.__metadata__[0], "read", broken)
     monkeypatch.setattr(cdcpos.PostgresLsn, "__init__", broken)
     for adapter, value in [
