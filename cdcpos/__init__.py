@@ -21,6 +21,7 @@ from cdcpos._parse import (
     parse_start_position,
     parse_stop_position,
 )
+from cdcpos._sort_bytes import sort_bytes
 from cdcpos._start_time import parse_start_time, to_epoch_seconds
 from cdcpos._values import (
     Checkpoint,
@@ -71,6 +72,7 @@ __all__ = [
     "parse_start_position",
     "parse_start_time",
     "parse_stop_position",
+    "sort_bytes",
     "sort_key",
     "to_epoch_seconds",
 ]
