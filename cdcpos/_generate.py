@@ -411,6 +411,7 @@ def render(grammar_text: str) -> str:
         "}",
         "",
         "# Without lookaround or capturing groups: for RE2 (pyarrow, DuckDB) and Rust regex (Polars).",
+        "# Anchored with ^...$; in Python use fullmatch ($ also matches before a final newline).",
         "PORTABLE_ENTRY_PATTERNS = {",
         *(f"    {k!r}: {v!r}," for k, v in portable_entries.items()),
         "}",
