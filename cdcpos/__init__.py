@@ -41,6 +41,7 @@ from cdcpos._positions import (
     sort_key,
     to_epoch_seconds,
 )
+from cdcpos._sort_bytes import sort_bytes
 
 __version__ = "0.1.0"
 
@@ -71,6 +72,7 @@ __all__ = [
     "parse_start_position",
     "parse_start_time",
     "parse_stop_position",
+    "sort_bytes",
     "sort_key",
     "to_epoch_seconds",
 ]

@@ -12,17 +12,37 @@ lark compiled from the grammar and writes ``cdcpos/_fastpath.py``:
   capturing group around every terminal occurrence, and the terminal name of each
   group, so a match yields the same ``(terminal, text)`` tokens that lark's lexer does.
 
+It also writes *portable* expressions, for regular-expression engines without
+lookaround (RE2 in pyarrow and DuckDB, Rust's ``regex`` in Polars), each anchored with
+``^...$`` and without capturing groups:
+
+* ``PORTABLE_ENTRY_PATTERNS[entry]``: the whole entry point;
+* ``PORTABLE_KIND_PATTERNS[entry]``: ``(rule, pattern)`` pairs in the order the entry tries
+  them, so the first that matches names the rule (``match.lastgroup`` above);
+* ``PORTABLE_CHECKPOINT_POSITION_PATTERNS``: ``(terminal, pattern)`` pairs of one position
+  field inside a checkpoint (the text between two ``#``), in the lexer's order.
+
+The grammar's only lookarounds say where a checkpoint field ends: ``(?=#)`` is removed
+because the literal ``#`` follows in the rule, and ``(?!*#)`` before a field of printable
+characters (not the lone ``*`` that means "no position") becomes the same set of strings
+spelled without lookaround.  Anything else the generator cannot rewrite is an error.
+
 Alternatives keep lark's order of terminal priority, because lark's lexer tries
 terminals in that order; ``tests/test_fastpath.py`` proves on strings generated from the
 grammar (and mutated) that the regular expressions and lark accept the same strings and
-build equal values, and fails when the generated file is stale.
+build equal values, that the portable expressions (also compiled by pyarrow and Polars)
+accept the same strings and pick the same rule, and that the generated file is current
+(``python -m cdcpos._generate --check``).
 
-Run ``python -m cdcpos._generate`` after editing the grammar.
+Run ``python -m cdcpos._generate`` in a checkout after editing the grammar; it refuses to
+rewrite an installed package.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import os
 import re
 import sys
 from pathlib import Path
@@ -106,6 +126,238 @@ class _Deriver:
                 alternatives.append(f"(?P<{name}>{body})")
         return "|".join(alternatives), value_rules
 
+    # -- portable expressions: no lookaround, no capturing group ------------------------
+
+    def _literal_of(self, symbol: Any) -> str | None:
+        """The literal text a symbol always matches, or ``None``."""
+        if not symbol.is_term:
+            return None
+        pattern = self.terminals[symbol.name].pattern
+        return pattern.value if pattern.type == "str" else None
+
+    def portable_symbol(self, symbol: Any, follow: str | None) -> str:
+        """``symbol`` without lookaround; ``follow`` is the literal that always comes next."""
+        if symbol.is_term:
+            body = self.terminals[symbol.name].pattern.to_regexp()
+            return "(?:" + _without_lookaround(symbol.name, body, follow) + ")"
+        return self.portable_rule(symbol.name, follow)
+
+    def portable_sequence(self, expansion: list[Any], follow: str | None) -> str:
+        parts = []
+        for index, symbol in enumerate(expansion):
+            nxt = self._literal_of(expansion[index + 1]) if index + 1 < len(expansion) else follow
+            parts.append(self.portable_symbol(symbol, nxt))
+        return "".join(parts)
+
+    def portable_rule(self, name: str, follow: str | None) -> str:
+        alternatives = [self.portable_sequence(r.expansion, follow) for r in self._alternatives(name)]
+        return "(?:" + "|".join(alternatives) + ")"
+
+    def portable_kinds(self, name: str) -> list[tuple[str, str]]:
+        """``(value rule, portable pattern)`` of an entry, in the order the entry tries them."""
+        kinds: list[tuple[str, str]] = []
+        for r in self._alternatives(name):
+            if r.options.expand1 and len(r.expansion) == 1 and not r.expansion[0].is_term:
+                rule_name = r.expansion[0].name
+                kinds.append((rule_name, self.portable_rule(rule_name, None)))
+            else:
+                kinds.append((name, self.portable_sequence(r.expansion, None)))
+        return kinds
+
+    def checkpoint_positions(self) -> list[tuple[str, str]]:
+        """``(terminal, portable pattern)`` of a position field of a checkpoint."""
+        found: list[tuple[str, str]] = []
+        for r in self._alternatives("_checkpoint_position"):
+            (symbol,) = r.expansion
+            body = self.terminals[symbol.name].pattern.to_regexp()
+            found.append((symbol.name, _without_lookaround(symbol.name, body, "#")))
+        return found
+
+
+# The lookarounds the grammar may use, and that the portable expressions rewrite.
+_LOOKAHEAD_END = re.compile(r"\(\?=(?P<literal>(?:\\.|[^\\()])+)\)$")
+_LOOKAHEAD_NOT = re.compile(r"^\(\?!(?P<literal>(?:\\.|[^\\()])+)\)")
+
+
+def _literal_text(pattern: str) -> str | None:
+    """The text a regular expression made of literals only matches, else ``None``."""
+    from re import _parser  # type: ignore[attr-defined]  # stdlib's own parser of re syntax
+
+    items = _parser.parse(pattern)
+    if all(op is _parser.LITERAL for op, _ in items):
+        return "".join(chr(code) for _, code in items)
+    return None
+
+
+def _class_chars(pattern: str) -> set[int] | None:
+    """The characters of a one-character class ``[...]``, else ``None``."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    items = _parser.parse(pattern)
+    if len(items) != 1:
+        return None
+    op, av = items[0]
+    if op is _parser.LITERAL:
+        return {av}
+    if op is not _parser.IN or any(o is _parser.NEGATE or o is _parser.CATEGORY for o, _ in av):
+        return None
+    chars: set[int] = set()
+    for o, a in av:
+        if o is _parser.LITERAL:
+            chars.add(a)
+        elif o is _parser.RANGE:
+            chars.update(range(a[0], a[1] + 1))
+        else:
+            return None
+    return chars
+
+
+def _class_of(chars: set[int]) -> str:
+    """A character class of ``chars``, written for every engine (``\\xHH`` escapes)."""
+    ranges: list[tuple[int, int]] = []
+    for code in sorted(chars):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return "[" + "".join(
+        _class_char(a) if a == b else f"{_class_char(a)}-{_class_char(b)}" for a, b in ranges
+    ) + "]"
+
+
+def _class_char(code: int) -> str:
+    char = chr(code)
+    if char.isascii() and char.isalnum():
+        return char
+    if code > 0xFF:
+        return f"\\x{{{code:X}}}"
+    return f"\\x{code:02X}"
+
+
+def _without_lookaround(name: str, body: str, follow: str | None) -> str:
+    """Terminal ``name``'s expression ``body`` without lookaround, as portable syntax.
+
+    ``follow`` is the literal the grammar always puts after the terminal.
+    """
+    ahead = _LOOKAHEAD_END.search(body)
+    if ahead is not None:
+        literal = _literal_text(ahead["literal"])
+        if literal is None or follow is None or not follow.startswith(literal):
+            raise ValueError(
+                f"terminal {name}: cannot remove the look-ahead {ahead[0]} "
+                f"(the grammar does not always follow it with that literal; next: {follow!r})"
+            )
+        body = body[: ahead.start()]
+    behind = _LOOKAHEAD_NOT.match(body)
+    if behind is not None:
+        body = _excluding_word(name, body[behind.end() :], behind["literal"], follow)
+    return portable(body)
+
+
+def _excluding_word(name: str, body: str, excluded: str, follow: str | None) -> str:
+    """``(?!<word><follow>)[C]+`` as an expression without look-ahead.
+
+    The field is one or more characters of the class C, which does not hold the first
+    character of the literal that follows it; so the look-ahead excludes exactly one
+    field, ``<word>``.  The strings of C+ other than ``w1..wn``: those that differ from
+    it at some first position i, and those that extend it.
+    """
+    literal = _literal_text(excluded)
+    chars = _class_chars(body[:-1]) if body.endswith("+") else None
+    word = literal[: -len(follow)] if literal and follow and literal.endswith(follow) else ""
+    if chars is None or not word or ord(follow[0]) in chars or any(ord(c) not in chars for c in word):  # type: ignore[index]
+        raise ValueError(f"terminal {name}: cannot remove the negative look-ahead (?!{excluded})")
+    klass = _class_of(chars)
+    alternatives = [
+        re.escape(word[:i]) + _class_of(chars - {ord(word[i])}) + klass + "*"
+        for i in range(len(word))
+    ]
+    alternatives.append(re.escape(word) + klass + "+")
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+# Characters written with a backslash outside a class (the syntax all three engines share).
+_META = set(".^$*+?()[]{}|\\")
+
+
+def portable(pattern: str) -> str:
+    """``pattern`` rewritten in the syntax RE2, Rust ``regex`` and Python ``re`` share.
+
+    Capturing groups become non-capturing; lookaround, backreferences and anything else
+    outside that common syntax raise ``ValueError``.
+    """
+    from re import _parser  # type: ignore[attr-defined]
+
+    def literal(code: int) -> str:
+        char = chr(code)
+        if char in _META:
+            return "\\" + char
+        if 0x20 < code < 0x7F:
+            return char
+        return _class_char(code)
+
+    def items(seq: Any) -> str:
+        return "".join(item(op, av) for op, av in seq)
+
+    def atom(seq: Any) -> str:
+        # A repeated operand: one item that is already atomic, or a group.
+        text = items(seq)
+        if len(seq) == 1 and seq[0][0] in (_parser.LITERAL, _parser.IN, _parser.ANY):
+            return text
+        return f"(?:{text})"
+
+    def item(op: Any, av: Any) -> str:
+        if op is _parser.LITERAL:
+            return literal(av)
+        if op is _parser.IN:
+            negate = any(o is _parser.NEGATE for o, _ in av)
+            chars = _class_chars_of(av)
+            if chars is None:
+                raise ValueError(f"not portable: character class {av!r}")
+            text = _class_of(chars)
+            return "[^" + text[1:] if negate else text
+        if op is _parser.SUBPATTERN:
+            _group, add_flags, del_flags, seq = av
+            if add_flags or del_flags:
+                raise ValueError("not portable: inline flags")
+            return f"(?:{items(seq)})"
+        if op is _parser.BRANCH:
+            return "(?:" + "|".join(items(seq) for seq in av[1]) + ")"
+        if op is _parser.MAX_REPEAT:
+            low, high, seq = av
+            if (low, high) == (0, _parser.MAXREPEAT):
+                suffix = "*"
+            elif (low, high) == (1, _parser.MAXREPEAT):
+                suffix = "+"
+            elif (low, high) == (0, 1):
+                suffix = "?"
+            elif high is _parser.MAXREPEAT:
+                suffix = f"{{{low},}}"
+            elif low == high:
+                suffix = f"{{{low}}}"
+            else:
+                suffix = f"{{{low},{high}}}"
+            return atom(seq) + suffix
+        raise ValueError(f"not portable: {op} (lookaround, backreference or lazy repeat)")
+
+    return items(_parser.parse(pattern))
+
+
+def _class_chars_of(av: Any) -> set[int] | None:
+    from re import _parser  # type: ignore[attr-defined]
+
+    chars: set[int] = set()
+    for o, a in av:
+        if o is _parser.NEGATE:
+            continue
+        if o is _parser.LITERAL:
+            chars.add(a)
+        elif o is _parser.RANGE:
+            chars.update(range(a[0], a[1] + 1))
+        else:
+            return None
+    return chars
+
 
 def render(grammar_text: str) -> str:
     """The source text of ``_fastpath.py`` for this grammar."""
@@ -127,6 +379,12 @@ def render(grammar_text: str) -> str:
         for name, t in deriver.terminals.items()
         if not name.startswith("_") and not name.startswith("__") and name.isupper()
     }
+    portable_kinds = {entry: deriver.portable_kinds(entry) for entry in ENTRY_POINTS}
+    portable_entries = {
+        entry: "^(?:" + "|".join(pattern for _, pattern in kinds) + ")$"
+        for entry, kinds in portable_kinds.items()
+    }
+    checkpoint_positions = deriver.checkpoint_positions()
     digest = hashlib.sha256(grammar_text.encode()).hexdigest()
     lines = [
         '"""Regular expressions derived from grammar/cdcpos.lark.  Generated: do not edit.',
@@ -152,12 +410,78 @@ def render(grammar_text: str) -> str:
         *(f"    {k!r}: {v!r}," for k, v in terminal_patterns.items()),
         "}",
         "",
+        "# Without lookaround or capturing groups: for RE2 (pyarrow, DuckDB) and Rust regex (Polars).",
+        "# Anchored with ^...$; in Python use fullmatch ($ also matches before a final newline).",
+        "PORTABLE_ENTRY_PATTERNS = {",
+        *(f"    {k!r}: {v!r}," for k, v in portable_entries.items()),
+        "}",
+        "",
+        "PORTABLE_KIND_PATTERNS = {",
+        *(
+            f"    {entry!r}: (\n"
+            + "".join(f"        ({rule!r}, {'^(?:' + pattern + ')$'!r}),\n" for rule, pattern in kinds)
+            + "    ),"
+            for entry, kinds in portable_kinds.items()
+        ),
+        "}",
+        "",
+        "PORTABLE_CHECKPOINT_POSITION_PATTERNS = (",
+        *(f"    ({k!r}, {'^(?:' + v + ')$'!r})," for k, v in checkpoint_positions),
+        ")",
+        "",
     ]
     return "\n".join(lines)
 
 
-def main() -> int:
-    GENERATED.write_text(render(grammar_path().read_text(encoding="utf-8")), encoding="utf-8")
+def _checkout_problem() -> str | None:
+    """Why ``_fastpath.py`` must not be rewritten here, or ``None`` in a writable checkout."""
+    package = GENERATED.resolve().parent
+    if any(part in ("site-packages", "dist-packages") for part in package.parts):
+        return f"{package} is an installed package (site-packages)"
+    if not (package.parent / "grammar" / "cdcpos.lark").is_file():
+        return f"{package} is not in a checkout of cdcpos (no grammar/cdcpos.lark beside it)"
+    if not os.access(GENERATED, os.W_OK) or not os.access(package, os.W_OK):
+        return f"{GENERATED} is not writable"
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m cdcpos._generate",
+        description="Derive cdcpos/_fastpath.py (the regular expressions of the fast path and "
+        "the portable, lookaround-free ones of the columnar path) from grammar/cdcpos.lark. "
+        "Run it in a checkout after editing the grammar; it never rewrites an installed package.",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when cdcpos/_fastpath.py differs from what the grammar gives",
+    )
+    args = parser.parse_args(argv)
+    expected = render(grammar_path().read_text(encoding="utf-8"))
+    current = GENERATED.read_text(encoding="utf-8") if GENERATED.is_file() else None
+    if args.check:
+        if current == expected:
+            print(f"{GENERATED} is current")
+            return 0
+        print(
+            f"{GENERATED} is stale: run `python -m cdcpos._generate` in a checkout",
+            file=sys.stderr,
+        )
+        return 1
+    problem = _checkout_problem()
+    if problem is not None:
+        print(
+            f"refusing to rewrite {GENERATED}: {problem}. Edit grammar/cdcpos.lark in a "
+            "checkout of cdcpos and run `python -m cdcpos._generate` there "
+            "(`--check` only compares).",
+            file=sys.stderr,
+        )
+        return 2
+    if current == expected:
+        print(f"{GENERATED} is current")
+        return 0
+    GENERATED.write_text(expected, encoding="utf-8")
     print(f"wrote {GENERATED}")
     return 0
 

@@ -4,12 +4,21 @@
 * On strings generated from the grammar itself (hypothesis.extra.lark.from_lark), on the
   spec's examples, and on mutations of both, the derived regular expressions and lark
   accept exactly the same strings and build equal values.
+* On the same strings, the portable expressions (no lookaround, for RE2 and Rust regex)
+  accept exactly what the derived ones accept and pick the same rule, compiled by Python,
+  by pyarrow (RE2) and by Polars (Rust regex).
+* ``python -m cdcpos._generate`` checks (``--check``), explains itself (``--help``) and
+  never rewrites an installed package.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +42,75 @@ ROOT = Path(__file__).resolve().parent.parent
 LOOKAHEAD = "(?=#)"
 
 
-def test_generated_fast_path_is_current() -> None:
-    expected = render(grammar_path().read_text(encoding="utf-8"))
-    assert GENERATED.read_text(encoding="utf-8") == expected, (
-        "cdcpos/_fastpath.py is stale: run `python -m cdcpos._generate`"
+def _generate(*args: str, path: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(path)}
+    return subprocess.run(
+        [sys.executable, "-m", "cdcpos._generate", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=path,
+        check=False,
     )
+
+
+def test_generated_fast_path_is_current() -> None:
+    result = _generate("--check")
+    assert result.returncode == 0, (
+        "cdcpos/_fastpath.py is stale: run `python -m cdcpos._generate`\n" + result.stderr
+    )
+    expected = render(grammar_path().read_text(encoding="utf-8"))
+    assert GENERATED.read_text(encoding="utf-8") == expected
+
+
+def _copy_checkout(tmp_path: Path) -> Path:
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ROOT / "cdcpos", checkout / "cdcpos", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "grammar", checkout / "grammar")
+    return checkout
+
+
+def test_check_fails_on_a_stale_file_and_generate_repairs_it(tmp_path: Path) -> None:
+    checkout = _copy_checkout(tmp_path)
+    generated = checkout / "cdcpos" / "_fastpath.py"
+    generated.write_text(generated.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    stale = _generate("--check", path=checkout)
+    assert stale.returncode == 1 and "stale" in stale.stderr
+    assert generated.read_text(encoding="utf-8").endswith("# edited\n")  # --check writes nothing
+    assert _generate(path=checkout).returncode == 0
+    assert _generate("--check", path=checkout).returncode == 0
+    assert generated.read_text(encoding="utf-8") == GENERATED.read_text(encoding="utf-8")
+
+
+def test_generate_never_rewrites_an_installed_package(tmp_path: Path) -> None:
+    # The layout of a wheel: the grammar inside the package, in site-packages.
+    site = tmp_path / "lib" / "site-packages"
+    shutil.copytree(ROOT / "cdcpos", site / "cdcpos", ignore=shutil.ignore_patterns("__pycache__"))
+    (site / "cdcpos" / "grammar").mkdir()
+    shutil.copy(ROOT / "grammar" / "cdcpos.lark", site / "cdcpos" / "grammar" / "cdcpos.lark")
+    generated = site / "cdcpos" / "_fastpath.py"
+    stale = generated.read_text(encoding="utf-8") + "# stale\n"
+    generated.write_text(stale, encoding="utf-8")
+    result = _generate(path=site)
+    assert result.returncode == 2
+    assert "refusing to rewrite" in result.stderr and "site-packages" in result.stderr
+    assert generated.read_text(encoding="utf-8") == stale
+    assert _generate("--check", path=site).returncode == 1  # checking is still allowed
+
+
+def test_generate_outside_a_checkout_refuses(tmp_path: Path) -> None:
+    # A copy of the package without grammar/ beside it (and not in site-packages).
+    shutil.copytree(ROOT / "cdcpos", tmp_path / "cdcpos", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "cdcpos" / "grammar").mkdir()
+    shutil.copy(ROOT / "grammar" / "cdcpos.lark", tmp_path / "cdcpos" / "grammar" / "cdcpos.lark")
+    result = _generate(path=tmp_path)
+    assert result.returncode == 2 and "not in a checkout" in result.stderr
+
+
+def test_generate_help() -> None:
+    result = _generate("--help")
+    assert result.returncode == 0
+    assert "--check" in result.stdout and "grammar/cdcpos.lark" in result.stdout
 
 
 def test_grammar_digest_matches() -> None:
@@ -48,9 +121,6 @@ def test_grammar_digest_matches() -> None:
 
 
 def test_fast_path_never_imports_lark(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     code = (
         "import sys, cdcpos\n"
         "cdcpos.parse_many(open(sys.argv[1]).read().splitlines(), errors='skip')\n"
@@ -248,3 +318,141 @@ def test_entry_patterns_capture_only_value_rules() -> None:
         compiled = re.compile(pattern)
         assert set(compiled.groupindex) <= set(_BUILD), entry
         assert compiled.groups == len(compiled.groupindex), entry
+
+
+# ---------------------------------------------------------------- portable expressions
+
+ENTRY_RULES = {entry: tuple(rule for rule, _ in kinds) for entry, kinds in _fastpath.PORTABLE_KIND_PATTERNS.items()}
+
+
+def derived_rule(entry: str, text: str) -> str | None:
+    """The rule the derived expression picks (``lastgroup``), or ``None``."""
+    found = matcher(entry)(text)
+    return None if found is None else found.lastgroup
+
+
+@functools.cache
+def _portable(entry: str) -> tuple[re.Pattern[str], list[tuple[str, re.Pattern[str]]]]:
+    return re.compile(_fastpath.PORTABLE_ENTRY_PATTERNS[entry]), [
+        (rule, re.compile(pattern)) for rule, pattern in _fastpath.PORTABLE_KIND_PATTERNS[entry]
+    ]
+
+
+def portable_rule(entry: str, text: str) -> str | None:
+    """The first rule whose portable expression matches, by Python's re.
+
+    ``fullmatch``: in Python, ``$`` also matches before a final newline (not in RE2 or Rust).
+    """
+    whole, kinds = _portable(entry)
+    rule = next((rule for rule, pattern in kinds if pattern.fullmatch(text)), None)
+    assert (rule is not None) == (whole.fullmatch(text) is not None), (entry, text)
+    return rule
+
+
+def assert_portable_agrees(entry: str, texts: list[str]) -> None:
+    """Python re, pyarrow (RE2) and Polars (Rust regex) all pick the derived rule."""
+    import polars as pl
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    expected = [derived_rule(entry, t) for t in texts]
+    assert [portable_rule(entry, t) for t in texts] == expected, texts
+    column, series = pa.array(texts, pa.string()), pl.Series(texts, dtype=pl.String)
+    by_arrow: list[str | None] = [None] * len(texts)
+    by_polars: list[str | None] = [None] * len(texts)
+    for rule, pattern in _fastpath.PORTABLE_KIND_PATTERNS[entry]:
+        for found, hits in (
+            (by_arrow, pc.match_substring_regex(column, pattern).to_pylist()),
+            (by_polars, series.str.contains(pattern).to_list()),
+        ):
+            for i, hit in enumerate(hits):
+                if hit and found[i] is None:
+                    found[i] = rule
+    assert by_arrow == expected, texts
+    assert by_polars == expected, texts
+    whole = _fastpath.PORTABLE_ENTRY_PATTERNS[entry]
+    accepted = [rule is not None for rule in expected]
+    assert pc.match_substring_regex(column, whole).to_pylist() == accepted
+    assert series.str.contains(whole).to_list() == accepted
+
+
+def test_portable_expressions_have_no_lookaround_or_group() -> None:
+    from re import _parser  # type: ignore[attr-defined]
+
+    def walk(items: Any) -> None:
+        for op, av in items:
+            assert op not in (_parser.ASSERT, _parser.ASSERT_NOT, _parser.GROUPREF), op
+            if op is _parser.SUBPATTERN:
+                walk(av[3])
+            elif op is _parser.BRANCH:
+                for branch in av[1]:
+                    walk(branch)
+            elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT):
+                assert op is _parser.MAX_REPEAT
+                walk(av[2])
+
+    patterns = [*_fastpath.PORTABLE_ENTRY_PATTERNS.values()]
+    patterns += [p for kinds in _fastpath.PORTABLE_KIND_PATTERNS.values() for _, p in kinds]
+    patterns += [p for _, p in _fastpath.PORTABLE_CHECKPOINT_POSITION_PATTERNS]
+    for pattern in patterns:
+        assert re.compile(pattern).groups == 0, pattern
+        assert pattern.startswith("^") and pattern.endswith("$"), pattern
+        walk(_parser.parse(pattern))
+    # Every value rule of each entry, in the derived expression's order.
+    for entry, rules in ENTRY_RULES.items():
+        assert list(rules) == list(re.compile(_fastpath.ENTRY_PATTERNS[entry]).groupindex)
+
+
+def test_a_lookaround_the_generator_cannot_remove_is_an_error() -> None:
+    from cdcpos._generate import _without_lookaround
+
+    assert _without_lookaround("T", "[a-z]+(?=#)", "#") == "[a-z]+"
+    with pytest.raises(ValueError, match="look-ahead"):
+        _without_lookaround("T", "[a-z]+(?=#)", ":")  # not followed by '#'
+    with pytest.raises(ValueError, match="negative look-ahead"):
+        _without_lookaround("T", "(?!AB#)[a-z]+(?=#)", "#")  # word outside the class
+    with pytest.raises(ValueError, match="not portable"):
+        _without_lookaround("T", "(?<=a)b", None)
+
+
+def test_checkpoint_position_patterns_pick_the_lexer_terminal() -> None:
+    # The field between two '#': the first portable terminal that matches is the one
+    # the derived checkpoint expression captured.
+    decode = re.compile(_fastpath.RULE_PATTERNS["checkpoint"]).fullmatch
+    names = _fastpath.RULE_GROUP_TERMINALS["checkpoint"]
+    patterns = [(t, re.compile(p)) for t, p in _fastpath.PORTABLE_CHECKPOINT_POSITION_PATTERNS]
+    for text, _ in SPEC_EXAMPLES:
+        found = decode(text)
+        if found is None:
+            continue
+        field = text.split("#")[2]
+        captured = next(names[i] for i, g in enumerate(found.groups()) if g == field and names[i] not in ("CHECKPOINT_COUNTER", "CHECKPOINT_VERSION", "CHECKPOINT_PREFIX"))
+        assert next(t for t, p in patterns if p.search(field)) == captured
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+@_differential(25)
+@given(data=st.data())
+def test_portable_agrees_on_generated_and_mutated_strings(entry: str, data: st.DataObject) -> None:
+    texts = data.draw(
+        st.lists(
+            st.one_of(grammar_strings(entry), _mutated_grammar_strings(entry)),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    assert_portable_agrees(entry, texts)
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_portable_agrees_on_examples(entry: str) -> None:
+    assert_portable_agrees(entry, _EXAMPLE_TEXTS + ["0/1\n", "\n0/1", "checkpoint:V1#1#*#0#0#*#0#0"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+@_differential(500)
+@given(data=st.data())
+def test_portable_long_run(entry: str, data: st.DataObject) -> None:
+    texts = data.draw(st.lists(_long_run_strings(entry), min_size=1, max_size=8))
+    assert_portable_agrees(entry, texts)

@@ -52,6 +52,7 @@ LAYERS: list[tuple[str, int]] = [
     ("cdcpos._positions", 3),
     ("cdcpos._positions.*", 3),
     ("cdcpos._values", 3),
+    ("cdcpos._sort_bytes", 3),
     ("cdcpos._parse", 4),
     ("cdcpos._bulk", 4),
     ("cdcpos", 4),

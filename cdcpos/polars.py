@@ -1,0 +1,177 @@
+"""Polars: ``import cdcpos.polars`` registers a ``cdcpos`` namespace on expressions and Series.
+
+``pip install 'cdcpos[polars]'``.  Every method takes the entry point as ``kind`` (as
+``cdcpos.parse_many`` does: ``None`` for any position, ``'start'``, ``'stop'``,
+``'checkpoint'``, ``'db2-context'``):
+
+==========================  =========================================================
+method                      result
+==========================  =========================================================
+``.cdcpos.is_valid()``      Boolean: the string parses (null stays null)
+``.cdcpos.kind()``          Enum of the kind names (``value.kind``), null when invalid
+``.cdcpos.sort_key()``      Binary: ``cdcpos.sort_bytes`` (``max``/``sort`` agree with
+                            ``cdcpos.sort_key``), null when invalid
+``.cdcpos.canonical()``     String: ``str(value)`` (a checkpoint's exact text)
+``.cdcpos.parse()``         Struct: every child of ``cdcpos.arrow.parse`` (its schema
+                            table), kinds as Enum, ``time`` as Datetime
+==========================  =========================================================
+
+The work is done by the columnar engine of ``cdcpos.arrow`` on each batch Polars hands
+over (``map_batches``, elementwise, so lazy frames, streaming and ``scan_parquet``
+work): the grammar's portable expressions run in RE2 and fields are cut by Arrow
+kernels, with no Python call per valid row.
+
+>>> import polars as pl, cdcpos.polars
+>>> df = pl.DataFrame({"p": ["0/16B3748", "checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0", "x"]})
+>>> df.select(pl.col("p").cdcpos.kind()).to_series().to_list()
+['postgres_lsn', 'checkpoint', None]
+>>> df.select(pl.col("p").cdcpos.parse().struct.field("lsn")).to_series().to_list()
+[23803720, 5152618578128, None]
+>>> pl.Series(["0/2", "0/10"]).cdcpos.sort_key().arg_max()
+1
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cdcpos._columnar_deps import require
+
+require("polars", "polars", "pyarrow", "numpy")
+
+import polars as pl  # noqa: E402
+import pyarrow as pa  # noqa: E402
+
+from cdcpos import _columnar  # noqa: E402
+
+__all__ = ["KIND", "PARSED"]
+
+#: The kind names, as a Polars Enum (the ``kind`` children).
+KIND = pl.Enum(list(_columnar.KIND_NAMES))
+
+
+def _polars_type(kind: pa.DataType) -> Any:
+    if kind == _columnar.KIND_TYPE:
+        return KIND
+    if pa.types.is_timestamp(kind):
+        return pl.Datetime("us")
+    if pa.types.is_fixed_size_list(kind):
+        return pl.Array(pl.Int64, _columnar.COUNTERS)
+    return pl.from_arrow(pa.array([], kind)).dtype  # type: ignore[union-attr]
+
+
+#: The Polars type of ``.cdcpos.parse()``.
+PARSED = pl.Struct({f.name: _polars_type(f.type) for f in _columnar.FIELDS})
+
+
+def _texts(series: pl.Series) -> pa.Array:
+    if series.dtype == pl.Null:
+        return pa.nulls(len(series), pa.string())
+    if series.dtype != pl.String:
+        raise TypeError(f"cdcpos reads a column of strings, not {series.dtype}")
+    return _columnar.as_string_array(series.to_arrow())
+
+
+def _codes(series: pl.Series, kind: str | None) -> Any:
+    return _columnar.classify(_texts(series), kind=kind)
+
+
+def _is_valid(series: pl.Series, kind: str | None) -> pl.Series:
+    codes = _codes(series, kind)
+    valid = pl.Series(series.name, codes >= 0, dtype=pl.Boolean)
+    return valid.zip_with(series.is_not_null(), pl.Series([None], dtype=pl.Boolean))
+
+
+def _kind(series: pl.Series, kind: str | None) -> pl.Series:
+    column = _columnar.kind_column(_codes(series, kind)).cast(pa.string())
+    return pl.Series(series.name, column).cast(KIND)
+
+
+def _parsed(series: pl.Series, kind: str | None, engine: str | None, lenient: bool) -> pl.Series:
+    column = _columnar.parse_column(_texts(series), kind=kind, engine=engine, lenient=lenient)
+    # Kinds as strings first: Polars reads an Arrow dictionary as Categorical, not Enum.
+    children = [
+        column.field(f.name).cast(pa.string()) if f.type == _columnar.KIND_TYPE else column.field(f.name)
+        for f in _columnar.FIELDS
+    ]
+    plain = pa.StructArray.from_arrays(
+        children, names=[f.name for f in _columnar.FIELDS], mask=column.is_null()
+    )
+    return pl.Series(series.name, plain).cast(PARSED)
+
+
+def _field(name: str, dtype: Any) -> Any:
+    def read(series: pl.Series, kind: str | None) -> pl.Series:
+        return _parsed(series, kind, None, False).struct.field(name).cast(dtype).alias(series.name)
+
+    return read
+
+
+_sort_key = _field("sort_key", pl.Binary)
+_canonical = _field("canonical", pl.String)
+
+
+@pl.api.register_expr_namespace("cdcpos")
+class CdcposExpr:
+    """``pl.col(...).cdcpos``: positions in a column of strings."""
+
+    def __init__(self, expr: pl.Expr) -> None:
+        self._expr = expr
+
+    def _map(self, function: Any, dtype: Any, *args: Any) -> pl.Expr:
+        _check(args[0])  # an unknown kind fails now, not at collect()
+        return self._expr.map_batches(
+            lambda s: function(s, *args), return_dtype=dtype, is_elementwise=True
+        )
+
+    def is_valid(self, kind: str | None = None) -> pl.Expr:
+        """Whether each string parses (``cdcpos.parse_many(kind=kind)`` accepts it)."""
+        return self._map(_is_valid, pl.Boolean, kind)
+
+    def kind(self, kind: str | None = None) -> pl.Expr:
+        """The kind of each value (``value.kind``); null when invalid."""
+        return self._map(_kind, KIND, kind)
+
+    def sort_key(self, kind: str | None = None) -> pl.Expr:
+        """``cdcpos.sort_bytes`` of each value: binary order is ``cdcpos.sort_key`` order."""
+        return self._map(_sort_key, pl.Binary, kind)
+
+    def canonical(self, kind: str | None = None) -> pl.Expr:
+        """``str(value)`` of each value (a checkpoint's exact text); null when invalid."""
+        return self._map(_canonical, pl.String, kind)
+
+    def parse(
+        self, kind: str | None = None, *, engine: str | None = None, lenient: bool = False
+    ) -> pl.Expr:
+        """The struct of ``cdcpos.arrow.parse`` (``valid``, ``kind``, ..., ``error``)."""
+        return self._map(_parsed, PARSED, kind, engine, lenient)
+
+
+@pl.api.register_series_namespace("cdcpos")
+class CdcposSeries:
+    """``series.cdcpos``: the methods of the expression namespace, on a Series."""
+
+    def __init__(self, series: pl.Series) -> None:
+        self._series = series
+
+    def is_valid(self, kind: str | None = None) -> pl.Series:
+        return _is_valid(self._series, _check(kind))
+
+    def kind(self, kind: str | None = None) -> pl.Series:
+        return _kind(self._series, _check(kind))
+
+    def sort_key(self, kind: str | None = None) -> pl.Series:
+        return _sort_key(self._series, _check(kind))
+
+    def canonical(self, kind: str | None = None) -> pl.Series:
+        return _canonical(self._series, _check(kind))
+
+    def parse(
+        self, kind: str | None = None, *, engine: str | None = None, lenient: bool = False
+    ) -> pl.Series:
+        return _parsed(self._series, _check(kind), engine, lenient)
+
+
+def _check(kind: str | None) -> str | None:
+    _columnar.entry_of(kind)
+    return kind

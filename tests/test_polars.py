@@ -1,0 +1,121 @@
+"""cdcpos.polars: the ``cdcpos`` namespace equals the object path, eagerly and lazily.
+
+Reference: ``cdcpos.parse_many`` through the row expectations of test_arrow (validity,
+kind, canonical text, ``sort_bytes``, typed children), on real, generated and mutated
+strings; then lazy frames, ``scan_parquet``, and a "latest checkpoint per task" query
+against Python.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cdcpos
+import cdcpos.polars
+from benchmarks.corpus import corpus
+
+from .test_arrow import _SETTINGS, ENTRY_KINDS, REAL, _generated, expected_rows
+
+
+def assert_namespace_agrees(texts: list[str | None], kind: str | None = None) -> None:
+    expected = expected_rows(texts, kind)
+    series = pl.Series("p", texts, dtype=pl.String)
+    frame = pl.DataFrame([series])
+    column = pl.col("p").cdcpos
+    results = {
+        "valid": frame.select(column.is_valid(kind)).to_series().to_list(),
+        "kind": frame.select(column.kind(kind)).to_series().to_list(),
+        "sort_key": frame.select(column.sort_key(kind)).to_series().to_list(),
+        "canonical": frame.select(column.canonical(kind)).to_series().to_list(),
+    }
+    parsed = frame.select(column.parse(kind)).to_series()
+    assert parsed.dtype == cdcpos.polars.PARSED
+    assert parsed.to_list() == expected
+    for name, values in results.items():
+        assert values == [None if row is None else row[name] for row in expected], name
+    # The Series namespace gives the same columns.
+    assert series.cdcpos.is_valid(kind).to_list() == results["valid"]
+    assert series.cdcpos.kind(kind).to_list() == results["kind"]
+    assert series.cdcpos.sort_key(kind).to_list() == results["sort_key"]
+    assert series.cdcpos.canonical(kind).to_list() == results["canonical"]
+    assert series.cdcpos.parse(kind).to_list() == expected
+
+
+def test_real_strings_agree() -> None:
+    assert_namespace_agrees([*REAL, None])
+
+
+@pytest.mark.parametrize("entry", list(ENTRY_KINDS))
+@_SETTINGS
+@given(data=st.data())
+def test_generated_and_mutated_strings_agree(entry: str, data: st.DataObject) -> None:
+    texts = data.draw(_generated(entry))
+    assert_namespace_agrees(texts, ENTRY_KINDS[entry])
+
+
+def test_valid_rows_make_no_python_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = corpus(2000)
+    calls: list[Any] = []
+    original = cdcpos.parse_many
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(cdcpos, "parse_many", counting)
+    frame = pl.DataFrame({"p": texts})
+    out = frame.select(
+        valid=pl.col("p").cdcpos.is_valid(),
+        kind=pl.col("p").cdcpos.kind(),
+        key=pl.col("p").cdcpos.sort_key(),
+        parsed=pl.col("p").cdcpos.parse(),
+    )
+    assert out["valid"].all() and out["key"].null_count() == 0
+    assert calls == []
+
+
+def test_lazy_frames_and_scan_parquet(tmp_path: Path) -> None:
+    texts = [*corpus(300), "not a position", None]
+    tasks = [f"task-{i % 4}" for i in range(len(texts))]
+    path = tmp_path / "history.parquet"
+    pl.DataFrame({"task": tasks, "position": texts}).write_parquet(path, row_group_size=64)
+    query = (
+        pl.scan_parquet(path)
+        .with_columns(pl.col("position").cdcpos.parse().alias("parsed"))
+        .filter(pl.col("parsed").struct.field("valid"))
+        .with_columns(key=pl.col("parsed").struct.field("sort_key"))
+        .group_by("task")
+        .agg(pl.col("position").sort_by("key").last().alias("latest"))
+        .sort("task")
+    )
+    latest = dict(query.collect().iter_rows())
+    by_task: dict[str, list[Any]] = {}
+    for task, text in zip(tasks, texts, strict=True):
+        values, _ = cdcpos.parse_many([text], errors="collect") if text else ([], [])
+        by_task.setdefault(task, []).extend(values)
+    expected = {
+        task: str(max(values, key=cdcpos.sort_key)) for task, values in by_task.items() if values
+    }
+    assert {task: str(cdcpos.parse(text)) for task, text in latest.items()} == expected
+    # Streaming gives the same answer as the in-memory engine.
+    streamed = pl.scan_parquet(path).select(pl.col("position").cdcpos.kind()).collect(engine="streaming")
+    eager = pl.read_parquet(path).select(pl.col("position").cdcpos.kind())
+    assert streamed.equals(eager)
+
+
+def test_options_and_errors() -> None:
+    with pytest.raises(ValueError, match="unknown kind"):
+        pl.col("p").cdcpos.kind("nope")
+    with pytest.raises(TypeError, match="strings"):
+        pl.Series([1, 2]).cdcpos.is_valid()
+    lenient = pl.Series([" 0/1 "]).cdcpos.parse(lenient=True).struct.field("valid").to_list()
+    assert lenient == [True]
+    engine = pl.Series(["0/1"]).cdcpos.parse(engine="mysql").struct.field("error").to_list()
+    assert engine[0] == expected_rows(["0/1"], None, engine="mysql")[0]["error"]
+    assert pl.Series([None, None], dtype=pl.String).cdcpos.is_valid().to_list() == [None, None]
