@@ -19,12 +19,16 @@ import it only in a fuzzing process.
 
 from __future__ import annotations
 
+import contextlib
+import enum
 import importlib.util
 import io
 import math
+import os
 import pickle
 import re
 import struct
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,6 +53,12 @@ with atheris.instrument_imports(include=["cdcpos"]):
         from cdcpos import _pydantic  # noqa: F401  (instrumented; reached through pydantic)
     if HAVE_AWS:
         from cdcpos import aws
+    from cdcpos import cli
+
+try:  # what pandas users pass: numpy scalars and numpy.str_ (a test dependency)
+    import numpy
+except ImportError:  # pragma: no cover - the test extra installs numpy
+    numpy = None
 
 from lark.exceptions import LarkError
 
@@ -396,6 +406,230 @@ def aws_models(data: bytes) -> None:
                 check_value(value, type(value))
 
 
+# ---------------------------------------------------------------- input types
+# Format reference section 10: a str subclass is read as its text (str.__str__), never
+# through an overridden __str__, and values keep a plain str; numbers for CdcStartTime
+# include numpy scalars; an int subclass is stored as a plain int; anything else is a
+# TypeError naming the type, never another exception.
+
+
+class _LyingStr(str):
+    """A str whose __str__ lies and whose __str__ of a slice would too."""
+
+    def __str__(self) -> str:
+        raise RuntimeError("cdcpos called __str__ of a str subclass")
+
+
+class _LyingInt(int):
+    def __str__(self) -> str:
+        raise RuntimeError("cdcpos called __str__ of an int subclass")
+
+    __repr__ = __str__
+
+
+ENTRY_POINTS: dict[str, Callable[..., Any]] = {
+    "any": cdcpos.parse,
+    "start_position": cdcpos.parse_start_position,
+    "stop_position": cdcpos.parse_stop_position,
+    "checkpoint": cdcpos.parse_checkpoint,
+    "db2_start_from_context": cdcpos.parse_db2_start_from_context,
+}
+
+
+def _outcome(call: Callable[..., Any], *args: Any, detail: bool = True) -> Any:
+    """A comparable account of a call: the value's class and text, or the error's (with
+    ``detail=False`` only the error's type: a message may quote the argument's repr)."""
+    try:
+        value = call(*args)
+    except cdcpos.InvalidPosition as error:
+        check_error(error)
+        assert error.text is None or type(error.text) is str, type(error.text)
+        return ("invalid", error.reason, error.column) if detail else ("invalid",)
+    except TypeError as error:
+        return ("type", str(error)) if detail else ("type",)
+    return ("value", type(value), str(value))
+
+
+def _plain(value: Any) -> None:
+    """A value holds plain str and int, nothing of the argument's class (pickles without it)."""
+    text = str(value)
+    assert type(text) is str, type(text)
+    blob = pickle.dumps(value)
+    assert b"numpy" not in blob and b"Fuzzed" not in blob and b"_Lying" not in blob, blob
+    if isinstance(value, Checkpoint):
+        for part in (value.position, value.second_position):
+            if part is not None:
+                _plain(part)
+    if hasattr(value, "__int__") and not isinstance(value, datetime):
+        assert type(int(value)) is int
+
+
+def str_subclasses(data: bytes) -> None:
+    """StrEnum members, numpy.str_ and a str whose __str__ raises read as their text."""
+    text = text_of(data)
+    variants: list[str] = [enum.StrEnum("Fuzzed", {"X": text}).X, _LyingStr(text)]
+    if numpy is not None:
+        variants.append(numpy.str_(text))
+    entry = pick(data, tuple(ENTRY_POINTS))
+    parse = ENTRY_POINTS[entry]
+    for variant in variants:
+        plain = str.__str__(variant)
+        expected = _outcome(parse, plain)
+        assert _outcome(parse, variant) == expected, (type(variant), plain, expected)
+        if expected[0] == "value":
+            _plain(parse(variant))
+            many = cdcpos.parse_many([variant], kind=entry, errors="skip")
+            assert [str(v) for v in many] == [expected[2]]
+            for value in many:
+                _plain(value)
+        for cls in VALUE_CLASSES[:: 1 + len(data) % 4]:
+            assert _outcome(cls, variant) == _outcome(cls, plain), (cls, plain)
+
+
+def _numbers_in(data: bytes) -> tuple[int, float]:
+    whole = int.from_bytes(data[:9], "little", signed=True)
+    real = struct.unpack("<d", data[:8])[0] if len(data) >= 8 else float(whole)
+    return whole, real
+
+
+def numbers(data: bytes) -> None:
+    """CdcStartTime and the integer positions on numpy scalars and int subclasses."""
+    whole, real = _numbers_in(data)
+    ints: list[Any] = [enum.IntEnum("Fuzzed", {"A": whole}).A, _LyingInt(whole)]
+    floats: list[Any] = []
+    if numpy is not None:
+        for kind in (numpy.int64, numpy.uint64, numpy.int32, numpy.int8):
+            info = numpy.iinfo(kind)
+            if info.min <= whole <= info.max:
+                ints.append(kind(whole))
+        floats = [numpy.float64(real), numpy.float32(real) if math.isfinite(real) else None]
+    for number in ints:
+        expected = _outcome(cdcpos.parse_start_time, int(number), detail=False)
+        got = _outcome(cdcpos.parse_start_time, number, detail=False)
+        assert got == expected, (type(number), whole, got, expected)
+        for cls in (cdcpos.PostgresLsn, cdcpos.SqlServerLsn, cdcpos.OracleScn, cdcpos.Db2Lri):
+            try:
+                value = cls(number)
+            except (TypeError, ValueError) as error:
+                assert type(error) in (TypeError, ValueError, cdcpos.InvalidPosition), error
+                continue
+            assert value == cls(int(number)) and str(value) == str(cls(int(number)))
+            _plain(value)
+        for parse in ENTRY_POINTS.values():
+            assert _outcome(parse, number)[0] == "type"
+    for number in floats:
+        if number is None:
+            continue
+        expected = _outcome(cdcpos.parse_start_time, float(number), detail=False)
+        got = _outcome(cdcpos.parse_start_time, number, detail=False)
+        assert got == expected, (type(number), real, got, expected)
+    for flag in (True, *(() if numpy is None else (numpy.bool_(whole % 2),))):
+        assert _outcome(cdcpos.parse_start_time, flag, detail=False)[0] in (
+            "type",
+            "invalid",
+            "value",
+        )
+
+
+_STRANGE_ITEMS: tuple[Any, ...] = (None, 0, b"0/1", 1.5, ["0/1"], object())
+
+
+def bulk_items(data: bytes) -> None:
+    """parse_many on a list holding non-str items (None, numbers, bytes): with 'collect' and
+    'skip' each is one bad item at its index; with 'raise' a TypeError or InvalidPosition."""
+    lines = text_of(data).split("\n")
+    strange = pick(data, _STRANGE_ITEMS)
+    items: list[Any] = list(lines)
+    at = sorted({len(data) % (len(items) + 1), (len(data) // 3) % (len(items) + 1)})
+    for index in reversed(at):
+        items.insert(index, strange)
+    bad = [i for i, item in enumerate(items) if not isinstance(item, str)]
+    kind = pick(data[1:], BULK_KINDS)
+    strings = [item for item in items if isinstance(item, str)]
+    good = cdcpos.parse_many(strings, kind=kind, errors="skip")
+    values, problems = cdcpos.parse_many(items, kind=kind, errors="collect")
+    assert len(values) + len(problems) == len(items)
+    assert [str(v) for v in values] == [str(v) for v in good]
+    reported = dict(problems)
+    for index in bad:
+        assert isinstance(reported[index], (TypeError, cdcpos.InvalidPosition)), reported[index]
+    assert cdcpos.parse_many(items, kind=kind, errors="skip") == good
+    try:
+        cdcpos.parse_many(items, kind=kind)
+    except (TypeError, cdcpos.InvalidPosition):
+        pass
+    else:
+        raise AssertionError("errors='raise' accepted a list with a non-str item")
+    for whole in (text_of(data), data):
+        try:
+            cdcpos.parse_many(whole, kind=kind)  # type: ignore[arg-type]
+        except TypeError:
+            pass
+        else:
+            raise AssertionError(f"parse_many iterated the characters of a {type(whole)}")
+
+
+def _deep(data: bytes) -> str:
+    depth = 500 + int.from_bytes(data[:2].ljust(2, b"\0"), "little") % 40000
+    opener = pick(data, ("[", '{"a":', '{"CdcStartPosition":', '{"TableMappings":'))
+    return opener * depth + text_of(data[2:66])
+
+
+def deep_json_models(data: bytes) -> None:
+    """Deeply nested JSON for the pydantic types and the DMS models: a validation error."""
+    document = _deep(data)
+    if not _ADAPTERS:
+        _ADAPTERS.extend(_adapters())
+    for adapter in _ADAPTERS[:: 1 + len(data) % 5]:
+        try:
+            adapter.validate_json(document)
+        except pydantic.ValidationError as error:
+            assert error.error_count() >= 1
+    if not HAVE_AWS:
+        return
+    base = {
+        "ReplicationTaskIdentifier": "task-1",
+        "SourceEndpointArn": "arn:aws:dms:us-east-1:123456789012:endpoint:SOURCE",
+        "TargetEndpointArn": "arn:aws:dms:us-east-1:123456789012:endpoint:TARGET",
+        "ReplicationInstanceArn": "arn:aws:dms:us-east-1:123456789012:rep:INSTANCE",
+        "MigrationType": "cdc",
+    }
+    for name in _REQUESTS:
+        model = getattr(aws, name)
+        for attempt in (
+            lambda: model.model_validate_json(document),  # noqa: B023 (called at once)
+            lambda: model.model_validate({**base, "TableMappings": document}),  # noqa: B023
+            lambda: model.model_validate({**base, "ReplicationTaskSettings": document}),  # noqa: B023
+        ):
+            try:
+                attempt()
+            except pydantic.ValidationError as error:
+                assert error.error_count() >= 1
+
+
+_CLI_FILE = os.path.join(tempfile.gettempdir(), f"cdcpos-fuzz-cli-{os.getpid()}.txt")
+
+
+def cli_records(data: bytes) -> None:
+    """``cdcpos sort``/``latest`` on fuzzed TSV/JSON Lines files (deeply nested JSON
+    included): an exit status, reports on stderr, never an exception."""
+    text = text_of(data)
+    if data[:1] in (b"[", b"{"):
+        text = _deep(data[1:]) + "\n" + text
+    with open(_CLI_FILE, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
+        f.write(text)
+    command = pick(data, ("sort", "latest"))
+    layout = pick(data[1:], (["--input-format", "jsonl"], ["--input-format", "tsv"], []))
+    argv = [command, "--value", "p", *layout, _CLI_FILE]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = cli.main(argv)
+        except SystemExit as exit:  # argparse's own errors
+            status = exit.code
+    assert status in (0, 1, 2), (status, err.getvalue()[-500:])
+
+
 # ---------------------------------------------------------------- the registry
 
 
@@ -420,8 +654,13 @@ TARGETS: dict[str, Target] = {
     "parse_many": Target(parse_many, "files", max_len=1024),
     "iter_parse": Target(iter_parse, "files", max_len=1024),
     "parse_start_time": Target(parse_start_time, "start_times", max_len=256),
+    "str_subclasses": Target(str_subclasses, "positions"),
+    "numbers": Target(numbers, "start_times", max_len=64),
+    "bulk_items": Target(bulk_items, "files", max_len=1024),
+    "cli_records": Target(cli_records, "requests", max_len=2048),
 }
 if HAVE_PYDANTIC:
     TARGETS["pydantic_types"] = Target(pydantic_types, "positions")
 if HAVE_AWS:
     TARGETS["aws_models"] = Target(aws_models, "requests", max_len=4096)
+    TARGETS["deep_json_models"] = Target(deep_json_models, "requests", max_len=256)

@@ -32,14 +32,22 @@ EXPECTED_TARGETS = {
     "parse_start_time",
     "pydantic_types",  # cdcpos values as pydantic fields
     "aws_models",  # cdcpos.aws request and response models
+    "str_subclasses",  # StrEnum, numpy.str_, a str whose __str__ raises
+    "numbers",  # numpy scalars and int subclasses as CdcStartTime and integer positions
+    "bulk_items",  # None and other non-str items in parse_many
+    "deep_json_models",  # deeply nested JSON for the pydantic types and the DMS models
+    "cli_records",  # cdcpos sort/latest on fuzzed TSV/JSON Lines, deeply nested JSON included
 }
-
-
-# Targets that stop on a known core bug (see the reason); strict, so a fix is noticed.
-def test_atheris_is_importable() -> None:
-    import atheris
-
-    assert callable(atheris.Fuzz) and callable(atheris.instrument_imports)
+# Targets that find a defect in code another part of the project owns: strict, so that the
+# fix is noticed (the marker is then removed).
+FOUND_ELSEWHERE = {
+    "str_subclasses": "core: a str subclass is read through its __str__ (spec section 10)",
+    "numbers": "core: numpy scalars are refused as CdcStartTime, numpy.float64 raises "
+    "decimal.InvalidOperation, an IntEnum is stored as itself (spec section 10)",
+    "bulk_items": "core: parse_many aborts on a None item with errors='collect'/'skip' (issue 9)",
+    "deep_json_models": "pyd: deeply nested JSON in TableMappings raises RecursionError (issue 9)",
+    "cli_records": "cli: a deeply nested JSON Lines record raises RecursionError (issue 9)",
+}
 
 
 def test_every_public_entry_point_has_a_target() -> None:
@@ -93,14 +101,29 @@ def run_targets(targets: list[str], tmp_path: Path) -> tuple[int, dict[str, str]
     return result.returncode, rows
 
 
+@pytest.fixture(scope="module")
+def bounded_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[str, str]]:
+    """Every target for CI_RUNS inputs, in one fuzz/run.py call (several at a time)."""
+    return run_targets(sorted(EXPECTED_TARGETS), tmp_path_factory.mktemp("fuzz"))
+
+
 @pytest.mark.slow
-def test_every_target_survives_a_bounded_run(tmp_path: Path) -> None:
-    targets = sorted(EXPECTED_TARGETS)
-    status, rows = run_targets(targets, tmp_path)
-    for name, row in rows.items():
-        inputs = int(row.split()[0])
-        assert inputs >= CI_RUNS and row.endswith("ok"), f"{name}: {row}"
-    assert status == 0
+@pytest.mark.parametrize(
+    "target",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=FOUND_ELSEWHERE[name]))
+        if name in FOUND_ELSEWHERE
+        else name
+        for name in sorted(EXPECTED_TARGETS)
+    ],
+)
+def test_every_target_survives_a_bounded_run(
+    target: str, bounded_run: tuple[int, dict[str, str]]
+) -> None:
+    _, rows = bounded_run
+    row = rows[target]
+    inputs = int(row.split()[0])
+    assert inputs >= CI_RUNS and row.endswith("ok"), f"{target}: {row}"
 
 
 def test_seeds_are_the_documented_examples() -> None:

@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 import cdcpos
 
 # Small budgets: the whole file runs in a few seconds (the slow suite has the big ones).
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 MAX_U16, MAX_U32, MAX_U64 = (1 << 16) - 1, (1 << 32) - 1, (1 << 64) - 1
 
@@ -290,8 +290,8 @@ def hex_spelling(draw: st.DrawFn, value: int, min_width: int, max_width: int) ->
         return text.upper()
     if case == "lower":
         return text
-    flips = draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
-    return "".join(c.upper() if flip else c for c, flip in zip(text, flips, strict=True))
+    flips = draw(st.integers(min_value=0, max_value=(1 << len(text)) - 1))
+    return "".join(c.upper() if flips >> i & 1 else c for i, c in enumerate(text))
 
 
 @st.composite
@@ -410,7 +410,7 @@ def related(
 ) -> list[str]:
     """A few strings, some of them small changes of the first (so that ties happen)."""
     first = draw(strategy)
-    more = draw(st.lists(st.one_of(strategy, tweak(first)), min_size=1, max_size=5))
+    more = draw(st.lists(st.one_of(strategy, tweak(first)), min_size=1, max_size=4))
     return [first, *more]
 
 
@@ -446,7 +446,7 @@ KIND_READERS: dict[str, tuple[st.SearchStrategy[str], Callable[[str], Any], type
 @given(data=st.data())
 def test_order_equality_and_hash_agree_with_the_oracle(kind: str, data: st.DataObject) -> None:
     strategy, read, cls = KIND_READERS[kind]
-    texts = data.draw(st.lists(strategy, min_size=2, max_size=6))
+    texts = data.draw(st.lists(strategy, min_size=2, max_size=4))
     # The same value in another spelling, so that equality across spellings is exercised.
     texts.append(data.draw(st.sampled_from(texts)).swapcase())
     values = [cls(t) for t in texts]
@@ -722,7 +722,7 @@ def test_checkpoints_keep_every_spelling_byte_for_byte(text: str) -> None:
 
 
 def test_postgres_lsn_halves_are_32_bits_each() -> None:
-    assert int(cdcpos.parse("0/123456789"[:10])) == 0x12345678
+    assert int(cdcpos.parse("0/12345678")) == 0x12345678
     with pytest.raises(cdcpos.InvalidPosition):
         cdcpos.parse("0/123456789")
     assert cdcpos.parse("FFFFFFFF/FFFFFFFF") > cdcpos.parse("FFFFFFFE/FFFFFFFF")

@@ -173,7 +173,7 @@ def test_ci_reads_the_readme_and_refuses_a_bad_command(tmp_path: Path) -> None:
 
 
 def test_ci_runs_hypothesis_derandomized_and_prints_how_to_replay() -> None:
-    from hypothesis import settings
+    from hypothesis import HealthCheck, settings
 
     from tests.conftest import profile_for
 
@@ -183,4 +183,7 @@ def test_ci_runs_hypothesis_derandomized_and_prints_how_to_replay() -> None:
     assert profile_for({}) == "dev" and profile_for({"CI": "false"}) == "dev"
     assert profile_for({"CI": "true", "HYPOTHESIS_PROFILE": "dev"}) == "dev"
     assert settings.get_profile("dev").print_blob
+    for name in ("dev", "ci"):  # timings are not assertions here
+        profile = settings.get_profile(name)
+        assert profile.deadline is None and HealthCheck.too_slow in profile.suppress_health_check
     assert settings.default.derandomize is (profile_for(os.environ) == "ci")

@@ -21,6 +21,7 @@ import cdcpos
 from cdcpos import Position, strategies
 from cdcpos._parse import normalize_lenient
 
+from . import test_oracles as oracles
 from .test_fastpath import assert_agree, fast
 
 pytestmark = pytest.mark.slow
@@ -188,8 +189,13 @@ def test_binlog_order_is_sequence_then_offset_within_a_stem(
 @given(a=strategies.positions(), b=strategies.positions())
 def test_eq_hash_and_order_agree_across_kinds(a: Position, b: Position) -> None:
     assert_consistent(a, b)
-    ordered = sorted([a, b], key=cdcpos.sort_key)
-    assert cdcpos.sort_key(ordered[0]) <= cdcpos.sort_key(ordered[1])
+    # sort_key is a total order on any mix: exactly one of <, ==, > between two keys, the
+    # same answer whichever comes first, and == only for equal values.
+    ka, kb = cdcpos.sort_key(a), cdcpos.sort_key(b)
+    assert [ka < kb, ka == kb, ka > kb].count(True) == 1
+    assert (ka == kb) == (a == b)
+    forwards = [str(v) for v in sorted([a, b], key=cdcpos.sort_key)]
+    assert forwards == [str(v) for v in sorted([b, a], key=cdcpos.sort_key)] or a == b
 
 
 # ---------------------------------------------------------------- fast path against lark
@@ -351,11 +357,55 @@ def test_requests_validate_as_the_cdcpos_aws_model(request: dict[str, Any]) -> N
         assert kwargs["CdcStartTime"] == cdcpos.parse_start_time(request["CdcStartTime"])
 
 
+@pytest.mark.parametrize("engine", ["postgres", "docdb", "mongodb", "mysql", "oracle", "sqlserver"])
 @bounded(30)
-@given(request=strategies.start_replication_task_requests(engine="postgres"))
-def test_requests_for_an_engine_carry_its_positions(request: dict[str, Any]) -> None:
+@given(data=st.data())
+def test_requests_for_an_engine_carry_its_positions(engine: str, data: st.DataObject) -> None:
+    from cdcpos.aws import StartReplicationTaskRequest
+
+    request = data.draw(strategies.start_replication_task_requests(engine=engine))
+    StartReplicationTaskRequest.model_validate(request, context={"source_engine": engine})
     if "CdcStartPosition" in request:
-        cdcpos.parse_start_position(request["CdcStartPosition"], engine="postgres")
+        value = cdcpos.parse_start_position(request["CdcStartPosition"], engine=engine)
+        assert engine not in ("postgres", "docdb") or value.kind != "date"
+    if engine in ("postgres", "docdb"):
+        assert "CdcStartTime" not in request
+
+
+# ---------------------------------------------------------------- the oracles, big budgets
+# tests/test_oracles.py runs these with small budgets in the fast suite.
+
+
+@pytest.mark.parametrize("kind", sorted(oracles.FIELD_SHAPES))
+@bounded(150)
+@given(data=st.data())
+def test_checkpoint_order_agrees_with_the_oracle(kind: str, data: st.DataObject) -> None:
+    texts = data.draw(oracles.related(oracles.checkpoints(kind), oracles.respell_checkpoint))
+    values = [cdcpos.parse_checkpoint(t) for t in texts]
+    for a, x in zip(values, texts, strict=True):
+        assert str(a) == x
+        for b, y in zip(values, texts, strict=True):
+            oracles.assert_agrees(a, b, oracles.cmp_checkpoint(x, y))
+
+
+@pytest.mark.parametrize("kind", sorted(oracles.KIND_READERS))
+@bounded(150)
+@given(data=st.data())
+def test_position_order_agrees_with_the_oracle(kind: str, data: st.DataObject) -> None:
+    strategy, read, cls = oracles.KIND_READERS[kind]
+    texts = data.draw(st.lists(strategy, min_size=2, max_size=8))
+    values = [cls(t) for t in texts]
+    for a, x in zip(values, texts, strict=True):
+        for b, y in zip(values, texts, strict=True):
+            oracles.assert_agrees(a, b, oracles.cmp_position(kind, read(x), read(y)))
+
+
+@bounded(300)
+@given(checkpoint=oracles.checkpoints())
+def test_checkpoints_decode_to_the_oracle(checkpoint: str) -> None:
+    oracles.test_checkpoints_round_trip_byte_for_byte_and_decode_to_the_oracle.hypothesis.inner_test(
+        checkpoint
+    )
 
 
 @bounded(100)

@@ -16,7 +16,7 @@ from cdcpos import strategies
 from cdcpos._engines import KIND_FAMILY, SOURCE_ENGINES
 
 SMALL = settings(
-    max_examples=6,
+    max_examples=4,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
@@ -85,7 +85,14 @@ def test_engines_without_a_time_start_are_refused_one_by_the_model(engine: str) 
 @SMALL
 @given(st.data())
 def test_checkpoints_have_one_engine(data: st.DataObject) -> None:
-    texts = data.draw(st.lists(strategies.checkpoint_strings(), min_size=4, max_size=4))
+    # Every strategy that draws checkpoints: directly, as a kind, as a start position.
+    drawn = st.one_of(
+        strategies.checkpoint_strings(),
+        strategies.strings("checkpoint"),
+        strategies.start_position_strings().filter(lambda s: s.startswith("checkpoint:")),
+        strategies.positions().filter(lambda v: v.kind == "checkpoint").map(str),
+    )
+    texts = data.draw(st.lists(drawn, min_size=3, max_size=3))
     for text in texts:
         checkpoint = cdcpos.parse_checkpoint(text)
         second = checkpoint.second_position

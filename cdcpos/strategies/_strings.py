@@ -41,6 +41,8 @@ def strings(kind: str, *, canonical: bool = False) -> SearchStrategy[str]:
         from cdcpos.strategies._values import values  # values are built from strings
 
         return values(kind).map(str)
+    if kind == "checkpoint":
+        return checkpoint_strings()  # one engine per checkpoint, which the grammar cannot say
     if kind in RULE_CLASSES:
         return _rule_kind_strings(kind)
     return _position_tokens(kind)
