@@ -7,13 +7,26 @@ string it cannot take whole goes through ``cdcpos._parse`` for its error.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Literal, overload
+import _thread
+import gc
+import os
 
 from cdcpos._errors import InvalidPosition, Rejected
 from cdcpos._parse import _parse_one, builders_by_group, matcher
 from cdcpos._positions import Position
 from cdcpos._rules import MAX_LENGTH
+
+# typing only for the checker: importing it is a cost ``import cdcpos`` need not pay.  At
+# run time @overload is a no-op (the stubs are replaced by the implementation below).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from typing import Any, Literal, overload
+else:
+
+    def overload(function: object) -> object:
+        return function
+
 
 __all__ = ["iter_parse", "parse_many"]
 
@@ -32,6 +45,65 @@ _KIND_ALIASES = {
 }
 
 _ERRORS = ("raise", "skip", "collect")
+
+
+# ====================================================================== the collector
+#
+# Every value is an object the cyclic collector tracks, so a young-generation pass runs
+# every ~700 allocations and the older passes walk everything a batch has built so far:
+# at 1M strings the collector was half of parse_many.  The values hold only ints, strs,
+# tuples of those and datetimes, so a batch creates no reference cycle for the collector
+# to find.  Pausing it around the loop (rather than untracking values, which Python
+# cannot do for instances) keeps the cost per string flat however long the batch is.
+#
+# Rules: the collector is paused while at least one thread is inside a batch (a count
+# under a lock, so that one thread leaving does not restart it while another is still
+# inside); it is restarted only if it was running when the first of them came in (a
+# user's own gc.disable() is respected); it is restored on every exit, exceptions
+# included.  The user's iterable runs while the collector is paused: cycles it makes
+# are collected at the next pass after the batch, not lost.  iter_parse pauses it per
+# chunk, never across a yield (a suspended generator must not hold it paused).
+
+# _thread, not threading: importing threading is a cost `import cdcpos` need not pay.
+_gc_lock = _thread.allocate_lock()
+_gc_inside = 0  # batches running, all threads
+_gc_was_enabled = False  # whether the first of them found the collector running
+_gc_local = _thread._local()  # batches running in this thread (for fork, below)
+
+
+def _pause_gc() -> None:
+    global _gc_inside, _gc_was_enabled
+    with _gc_lock:
+        if _gc_inside == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_inside += 1
+    _gc_local.depth = getattr(_gc_local, "depth", 0) + 1
+
+
+def _resume_gc() -> None:
+    global _gc_inside
+    _gc_local.depth -= 1
+    with _gc_lock:
+        _gc_inside -= 1
+        if _gc_inside == 0 and _gc_was_enabled:
+            gc.enable()
+
+
+def _after_fork_in_child() -> None:
+    # Only the forking thread survives a fork: the batches of the others never finish in
+    # the child, and the lock may have been held by one of them.  Count this thread's
+    # own batches only, and restart the collector if none is left.
+    global _gc_lock, _gc_inside
+    paused_by_us = _gc_inside > 0
+    _gc_lock = _thread.allocate_lock()
+    _gc_inside = getattr(_gc_local, "depth", 0)
+    if paused_by_us and _gc_inside == 0 and _gc_was_enabled:
+        gc.enable()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _check_errors(errors: str) -> None:
@@ -57,7 +129,7 @@ def parse_many(
     lenient: bool = ...,
 ) -> list[Position]: ...
 @overload
-def parse_many(
+def parse_many(  # noqa: F811 - ruff does not see the run-time @overload as typing's
     texts: Iterable[str],
     *,
     kind: str | None = ...,
@@ -67,7 +139,7 @@ def parse_many(
 ) -> tuple[list[Position], list[tuple[int, InvalidPosition]]]: ...
 
 
-def parse_many(
+def parse_many(  # noqa: F811
     texts: Iterable[str],
     *,
     kind: str | None = None,
@@ -91,6 +163,16 @@ def parse_many(
     """
     _check_errors(errors)
     entry = _entry_of(kind)
+    _pause_gc()
+    try:
+        return _parse_all(texts, entry, engine, errors, lenient)
+    finally:
+        _resume_gc()
+
+
+def _parse_all(
+    texts: Iterable[str], entry: str, engine: str | None, errors: str, lenient: bool
+) -> Any:
     values: list[Position] = []
     problems: list[tuple[int, InvalidPosition]] = []
     append = values.append

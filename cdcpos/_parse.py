@@ -11,11 +11,6 @@ lark.  Many strings at once: ``cdcpos._bulk``.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from typing import Any
-
-from cdcpos._diagnose import diagnose, too_long
 from cdcpos._engines import KIND_FAMILY, NO_TIME_START, describe_kind, family_of_engine
 from cdcpos._errors import InvalidPosition, Rejected
 from cdcpos._positions import (
@@ -39,10 +34,20 @@ from cdcpos._rules import (
     CHECKPOINT_TERMINALS,
     ENTRY_FIELDS,
     MAX_LENGTH,
+    dispatch_matcher,
     entry_matcher,
     entry_rules,
     plain_text,
 )
+
+# Not imported by ``import cdcpos`` (a cold start near the interpreter's own): typing
+# only for the checker, re and cdcpos._diagnose (which compiles its hints' expressions)
+# when first needed, that is on the first rejection.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
+    from collections.abc import Callable
+    from typing import Any
 
 __all__ = [
     "MAX_LENGTH",
@@ -115,9 +120,11 @@ def _parse_one(
     field = field or ENTRY_FIELDS[entry]
     original = plain_text(text, field)
     if len(original) > MAX_LENGTH:
+        from cdcpos._diagnose import too_long
+
         raise too_long(field, original)
     candidate = normalize_lenient(original) if lenient else original
-    match = matcher(entry)(candidate)
+    match = dispatch_matcher(entry)(candidate)
     if match is not None:
         rule = match.lastgroup
         try:
@@ -127,6 +134,8 @@ def _parse_one(
                 rejected.reason, field=field, text=original, hint=rejected.hint
             ) from None
     else:
+        from cdcpos._diagnose import diagnose
+
         raise diagnose(entry, field, original, candidate, lenient) from None
     if engine is not None:
         check_engine(value, engine, field=field, text=original)
@@ -143,11 +152,15 @@ def normalize_lenient(text: str) -> str:
     while len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
         text = text[1:-1].strip()
     text = text.strip("".join(_QUOTES)).strip()  # an unpaired quote left behind
-    return _CLOCK_SPACE.sub(r"\1:", text)
+    if not _CLOCK_SPACE:
+        import re
+
+        _CLOCK_SPACE.append(re.compile(r"^(server_time|commit_time):\s+"))
+    return _CLOCK_SPACE[0].sub(r"\1:", text)
 
 
 _QUOTES = ('"', "'", "\u201c", "\u201d", "\u2018", "\u2019")
-_CLOCK_SPACE = re.compile(r"^(server_time|commit_time):\s+")
+_CLOCK_SPACE: list[re.Pattern[str]] = []  # compiled on first use
 
 
 def check_engine(value: Position, engine: str, *, field: str, text: str) -> None:

@@ -9,11 +9,16 @@ compiled lazily, so that ``import cdcpos`` compiles nothing.
 from __future__ import annotations
 
 import operator
-import re
-from collections.abc import Callable
-from typing import Any, NamedTuple
 
 from cdcpos import _fastpath
+
+# No typing and no re at import (``import cdcpos`` stays near the interpreter's own cold
+# start): annotations are strings, and each expression is compiled on first use.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
+    from collections.abc import Callable
+    from typing import Any
 
 __all__ = [
     "CHECKPOINT_TERMINALS",
@@ -22,6 +27,7 @@ __all__ = [
     "MAX_LENGTH",
     "CheckpointLayout",
     "checkpoint_layout",
+    "dispatch_matcher",
     "entry_matcher",
     "entry_pattern",
     "entry_rules",
@@ -94,6 +100,8 @@ _entry_compiled: dict[str, re.Pattern[str]] = {}
 def _entry_expression(entry: str) -> re.Pattern[str]:
     found = _entry_compiled.get(entry)
     if found is None:
+        import re
+
         found = _entry_compiled[entry] = re.compile(_ENTRY_PATTERNS[entry])
     return found
 
@@ -101,6 +109,164 @@ def _entry_expression(entry: str) -> re.Pattern[str]:
 def entry_matcher(entry: str) -> Callable[[str], re.Match[str] | None]:
     """The compiled ``fullmatch`` of an entry point's derived expression."""
     return _entry_expression(entry).fullmatch
+
+
+# ====================================================================== dispatch
+#
+# One string (parse(), parse_start_position(), ...) should compile only what it needs:
+# the "any" expression is 1,600 characters and compiling it is most of a cold
+# parse('0/16B3748').  An entry's expression is an alternation of one named group per
+# value rule; a rule whose expression starts with a literal (``checkpoint:V``,
+# ``server_time:``, ``NOW``, ...) cannot match a text that does not start with it.  So
+# the first character picks the rules that can match (those with no literal prefix,
+# and those whose prefix starts with it), kept in the entry's order; their alternation,
+# compiled on first use and shared by every first character that picks the same rules,
+# matches exactly what the entry's expression matches (fullmatch takes the first
+# alternative that matches, and the ones left out cannot).  Derived from the generated
+# expressions, so it follows the grammar; tests/test_speed.py checks it against the
+# entry's expression.
+
+_METACHARACTERS = frozenset("\\.^$*+?{}[]|()")
+_QUANTIFIERS = frozenset("?*+{")
+
+
+def _closing(pattern: str, start: int) -> int:
+    """The index of the ``)`` closing the group opened at ``pattern[start]``."""
+    depth = 0
+    index = start
+    in_class = False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern[index + 1 : index + 2] == "]":
+                index += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    raise ValueError(f"unbalanced expression: {pattern!r}")  # pragma: no cover
+
+
+def _top_level_split(pattern: str) -> list[str]:
+    """The alternatives of ``pattern`` at its top level (``|`` outside any group)."""
+    parts = []
+    start = index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "(" or char == "[":
+            index = _closing(pattern, index) if char == "(" else _class_end(pattern, index)
+        elif char == "\\":
+            index += 1
+        elif char == "|":
+            parts.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The index of the ``]`` closing the character class opened at ``pattern[start]``."""
+    index = start + 1
+    if pattern[index : index + 1] == "]":
+        index += 1
+    while pattern[index] != "]":
+        index += 2 if pattern[index] == "\\" else 1
+    return index
+
+
+def literal_prefix(pattern: str) -> str:
+    """A literal that every text ``pattern`` matches starts with (``''`` when unsure).
+
+    Reads through named and non-capturing groups that are not quantified and have no
+    alternation of their own, taking plain or escaped punctuation characters that no
+    quantifier follows; stops at anything else.
+    """
+    prefix = []
+    index = 0
+    while index < len(pattern):
+        if pattern.startswith(("(?:", "(?P<"), index):
+            end = _closing(pattern, index)
+            inner_start = index + 3 if pattern[index + 2] == ":" else pattern.index(">", index) + 1
+            if pattern[end + 1 : end + 2] in _QUANTIFIERS and end + 1 < len(pattern):
+                break
+            if len(_top_level_split(pattern[inner_start:end])) > 1:
+                break
+            index = inner_start
+            continue
+        char = pattern[index]
+        width = 1
+        if char == "\\":
+            char = pattern[index + 1 : index + 2]
+            width = 2
+            if not char or char.isalnum():  # \d, \b, ...: not a literal
+                break
+        elif char in _METACHARACTERS:
+            break
+        if pattern[index + width : index + width + 1] in _QUANTIFIERS and (
+            index + width < len(pattern)
+        ):
+            break
+        prefix.append(char)
+        index += width
+    return "".join(prefix)
+
+
+_dispatchers: dict[str, Callable[[str], re.Match[str] | None]] = {}
+
+
+def _no_match(text: str) -> None:
+    """No rule of the entry can start with this character (an empty expression would
+    match the empty text)."""
+
+
+def dispatch_matcher(entry: str) -> Callable[[str], re.Match[str] | None]:
+    """A ``fullmatch`` equal to :func:`entry_matcher`'s that compiles only the rules a
+    text's first character can start (for one string at a time)."""
+    found = _dispatchers.get(entry)
+    if found is not None:
+        return found
+    alternatives = [
+        (literal_prefix(part), part) for part in _top_level_split(_ENTRY_PATTERNS[entry])
+    ]
+    compiled: dict[tuple[int, ...], Callable[[str], re.Match[str] | None]] = {}
+    by_first: dict[str, Callable[[str], re.Match[str] | None]] = {}
+
+    def matcher_for(first: str) -> Callable[[str], re.Match[str] | None]:
+        chosen = tuple(
+            index
+            for index, (prefix, _) in enumerate(alternatives)
+            if not prefix or prefix[0] == first
+        )
+        match = compiled.get(chosen)
+        if match is None and not chosen:
+            match = compiled[chosen] = _no_match
+        elif match is None:
+            import re
+
+            expression = "|".join(alternatives[index][1] for index in chosen)
+            match = compiled[chosen] = re.compile(expression).fullmatch
+        by_first[first] = match
+        return match
+
+    def fullmatch(text: str) -> re.Match[str] | None:
+        first = text[:1]
+        match = by_first.get(first)
+        if match is None:
+            match = matcher_for(first)
+        return match(text)
+
+    found = _dispatchers[entry] = fullmatch
+    return found
 
 
 def entry_rules(entry: str) -> list[str | None]:
@@ -129,6 +295,8 @@ def value_matcher(kind: str) -> Callable[[str], bool]:
         alternatives.append(_fastpath.RULE_PATTERNS[kind] + "#")
     if kind in CHECKPOINT_TERMINALS:
         alternatives.append(f"(?:{_fastpath.TERMINAL_PATTERNS[CHECKPOINT_TERMINALS[kind]]})#")
+    import re
+
     match = re.compile("|".join(alternatives)).fullmatch
 
     def matches(text: str) -> bool:
@@ -138,18 +306,29 @@ def value_matcher(kind: str) -> Callable[[str], bool]:
     return found
 
 
-class CheckpointLayout(NamedTuple):
+class CheckpointLayout:
     """Where the checkpoint rule's capture groups put each field.
 
     ``first`` and ``second`` are the alternatives of the two positions, as ``(group index,
-    terminal name)``; ``NO_POSITION`` is the ``*`` of the second one.
+    terminal name)``; ``NO_POSITION`` is the ``*`` of the second one.  (A plain class, not
+    a ``typing.NamedTuple``: importing typing is a cost ``import cdcpos`` need not pay.)
     """
 
-    match: Callable[[str], re.Match[str] | None]
-    version: int
-    counters: Callable[[Any], tuple[str, ...]]
-    first: tuple[tuple[int, str], ...]
-    second: tuple[tuple[int, str], ...]
+    __slots__ = ("counters", "first", "match", "second", "version")
+
+    def __init__(
+        self,
+        match: Callable[[str], re.Match[str] | None],
+        version: int,
+        counters: Callable[[Any], tuple[str, ...]],
+        first: tuple[tuple[int, str], ...],
+        second: tuple[tuple[int, str], ...],
+    ) -> None:
+        self.match = match
+        self.version = version
+        self.counters = counters
+        self.first = first
+        self.second = second
 
 
 _NOT_POSITIONS = frozenset({"CHECKPOINT_PREFIX", "CHECKPOINT_VERSION", "CHECKPOINT_COUNTER"})
@@ -174,6 +353,8 @@ def checkpoint_layout() -> CheckpointLayout:
             else:
                 runs.append([(index, name)])
     first, second = runs
+    import re
+
     layout = CheckpointLayout(
         match=re.compile(_fastpath.RULE_PATTERNS["checkpoint"]).fullmatch,
         version=names.index("CHECKPOINT_VERSION"),

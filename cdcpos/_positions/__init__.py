@@ -13,7 +13,6 @@ from cdcpos._positions.mysql import MySqlBinlogPosition, MySqlStreamPosition
 from cdcpos._positions.oracle import OracleScn, OracleStreamPosition
 from cdcpos._positions.postgres import PostgresLsn
 from cdcpos._positions.sqlserver import SqlServerLsn
-from cdcpos._positions.start_time import parse_start_time, to_epoch_seconds
 from cdcpos._positions.times import CommitTime, DatePosition, ServerTime, StopPosition
 
 __all__ = [
@@ -37,3 +36,29 @@ __all__ = [
     "sort_key",
     "to_epoch_seconds",
 ]
+
+# parse_start_time and to_epoch_seconds are imported on first use: their module needs
+# decimal and datetime, which are not for ``import cdcpos`` (a cold start near the
+# interpreter's own).  The checker sees them as ordinary imports.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from cdcpos._positions.start_time import parse_start_time, to_epoch_seconds
+
+_LAZY = frozenset({"parse_start_time", "to_epoch_seconds"})
+
+
+# Hidden from the checker, which would otherwise take any misspelt name for a lazy one.
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        if name in _LAZY:
+            from cdcpos._positions import start_time
+
+            value = getattr(start_time, name)
+            globals()[name] = value  # found directly from now on
+            return value
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _LAZY)

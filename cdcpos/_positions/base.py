@@ -14,13 +14,17 @@ text that is not one is explained by ``cdcpos._diagnose``.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable
-from typing import Any, ClassVar, NoReturn
+import copyreg
 
-from cdcpos._diagnose import too_long, value_rejection
 from cdcpos._errors import InvalidPosition, Rejected
 from cdcpos._rules import MAX_LENGTH, plain_text, value_matcher
+
+# typing only for the checker; cdcpos._diagnose (which compiles its hints' expressions)
+# on the first rejection: neither is for ``import cdcpos``.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, ClassVar, NoReturn
 
 __all__ = ["Position", "sort_key"]
 
@@ -104,9 +108,13 @@ class Position:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
 
-    def __reduce__(self) -> tuple[Any, tuple[str]]:
-        # A stable pickle: the canonical text, parsed again on load.
-        return (type(self), (str(self),))
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Loads without re-parsing: a new object whose one slot is set by the slot's own
+        # C setter (see _SlotSetter), the already validated key as state.  Pickles of
+        # cdcpos 0.1.0, (cls, (canonical text,)), still load through the constructor.
+        cls = type(self)
+        setter = _SETTERS.get(cls) or _slot_setter_of(cls, "_key")
+        return (_newobj, (cls,), self._key, None, None, setter)
 
     def __copy__(self) -> Position:
         return self
@@ -142,6 +150,62 @@ def _incomparable(a: Position, b: object) -> TypeError:
     return TypeError(f"cannot order {type(a).__name__} and {type(b).__name__}")
 
 
+# ====================================================================== pickling
+#
+# A pickle names a public class and its already validated state; loading it runs no
+# Python code per value.  ``copyreg.__newobj__`` makes pickle write NEWOBJ (the class's
+# C ``__new__``), and the sixth item of the reduce tuple, the ``state_setter``, is called
+# as ``setter(value, state)``: given the slot descriptor's own ``__set__`` (a C
+# method-wrapper) it fills the slot without a Python frame.  A method-wrapper pickles
+# only through the private class that defines the slot, so the object put in the tuple
+# is a _SlotSetter, which pickles as ``getattr(getattr(<public class>, slot), "__set__")``
+# and so loads as that C setter.  Pickle memoizes it: written once per dump.
+
+
+class _SlotDescriptor:
+    """Pickles as ``getattr(owner, slot)``: the slot's member descriptor."""
+
+    __slots__ = ("owner", "slot")
+
+    def __init__(self, owner: type, slot: str) -> None:
+        self.owner = owner
+        self.slot = slot
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (getattr, (self.owner, self.slot))
+
+
+class _SlotSetter:
+    """A slot's C setter, picklable by the public class that has the slot."""
+
+    __slots__ = ("owner", "set", "slot")
+
+    def __init__(self, owner: type, slot: str) -> None:
+        self.owner = owner
+        self.slot = slot
+        self.set = getattr(owner, slot).__set__
+
+    def __call__(self, value: object, state: object) -> None:
+        # What loads in its place is the C setter; this runs only for readers of reduce
+        # tuples other than pickle.
+        self.set(value, state)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (getattr, (_SlotDescriptor(self.owner, self.slot), "__set__"))
+
+
+# NEWOBJ: pickle writes the class and calls its C __new__ on load.
+_newobj = copyreg.__newobj__  # type: ignore[attr-defined]
+
+# One setter per class and slot, so that pickle's memo writes it once per dump.
+_SETTERS: dict[type, _SlotSetter] = {}
+
+
+def _slot_setter_of(cls: type, slot: str) -> _SlotSetter:
+    found = _SETTERS[cls] = _SlotSetter(cls, slot)
+    return found
+
+
 # Slot setters: values are immutable to users, so construction writes slots through
 # their descriptors (faster than object.__setattr__, and never via __init__).
 _new = object.__new__
@@ -161,6 +225,8 @@ def read(cls: Any, text: object) -> Any:
     field = cls.__name__
     checked = plain_text(text, field)
     if len(checked) > MAX_LENGTH:
+        from cdcpos._diagnose import too_long
+
         raise too_long(field, checked)
     if value_matcher(cls.kind)(checked):
         try:
@@ -169,6 +235,8 @@ def read(cls: Any, text: object) -> Any:
             raise InvalidPosition(
                 rejected.reason, field=field, text=checked, hint=rejected.hint
             ) from None
+    from cdcpos._diagnose import value_rejection
+
     raise value_rejection(cls.kind, field, checked)
 
 
@@ -176,9 +244,11 @@ def _adopt(self: Position, other: Position) -> None:
     """Copy the slots of a freshly read value into ``self`` (the public constructors)."""
     for klass in type(self).__mro__:
         for slot in getattr(klass, "__slots__", ()):
-            # A lazily filled slot may not be filled yet.
-            with contextlib.suppress(AttributeError):
+            # Not contextlib.suppress: contextlib is not for ``import cdcpos``.
+            try:  # noqa: SIM105
                 object.__setattr__(self, slot, getattr(other, slot))
+            except AttributeError:  # a lazily filled slot may not be filled yet
+                pass
 
 
 class _IntegerPosition(Position):

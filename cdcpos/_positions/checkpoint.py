@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import Any
 
-from cdcpos._positions.base import Position, _adopt, _incomparable, _new, _slot_setter, read
+from cdcpos._positions.base import (
+    Position,
+    _adopt,
+    _incomparable,
+    _new,
+    _newobj,
+    _slot_setter,
+    _slot_setter_of,
+    read,
+)
 from cdcpos._positions.mysql import MySqlBinlogPosition, MySqlStreamPosition
 from cdcpos._positions.oracle import OracleStreamPosition
 from cdcpos._positions.postgres import PostgresLsn
 from cdcpos._positions.sqlserver import SqlServerLsn
 from cdcpos._rules import checkpoint_layout
+
+TYPE_CHECKING = False  # typing only for the checker: not for ``import cdcpos``
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    _Decoded = tuple[
+        int, tuple[int, ...], Position, Position | None, str, tuple[Any, ...], bool, tuple[Any, ...]
+    ]
 
 __all__ = ["CHECKPOINT_POSITION_CLASSES", "Checkpoint", "OpaquePosition"]
 
@@ -57,10 +73,6 @@ class OpaquePosition(Position):
 
 # ====================================================================== checkpoint
 
-_Decoded = tuple[
-    int, tuple[int, ...], Position, "Position | None", str, tuple[Any, ...], bool, tuple[Any, ...]
-]
-
 # Terminal name of a position inside a checkpoint -> the class that reads it.
 CHECKPOINT_POSITION_CLASSES: dict[str, type[Position]] = {
     "CHECKPOINT_MYSQL_STREAM": MySqlStreamPosition,
@@ -94,13 +106,17 @@ class Checkpoint(Position):
     'checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0'
     """
 
-    __slots__ = ("_decoded", "_text")
+    __slots__ = ("_decoded", "_sort", "_text")
     __module__ = "cdcpos"
     kind = "checkpoint"
     _text: str
     # (version, counters, position, second position, domain, key, orderable, sort key):
-    # decoded once, on first use, so that sorting compares cached keys.
+    # decoded once, on first use.
     _decoded: _Decoded
+    # The sort key alone, cached on first use: computed from the capture groups without
+    # building the field objects, so that sorting or max() over fresh checkpoints pays
+    # one match per checkpoint, not a full decode.
+    _sort: tuple[Any, ...]
 
     def __init__(self, text: str) -> None:
         _adopt(self, read(Checkpoint, text))
@@ -162,31 +178,35 @@ class Checkpoint(Position):
 
     def _sort_key(self) -> tuple[str, Any]:
         try:
-            decoded = self._decoded
+            return self._sort
         except AttributeError:
-            decoded = self._fields()
-        return decoded[7]
+            pass
+        try:
+            key = self._decoded[7]
+        except AttributeError:
+            key = checkpoint_sort_key(self._text)
+        _set_sort(self, key)
+        return key
 
     @property
     def _key(self) -> tuple[Any, ...]:
         return self._fields()[5]
 
     def _keys_with(self, other: object) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
-        """Both keys when ``other`` is a checkpoint of the same engine; ``None`` when it is
-        no checkpoint; ``TypeError`` when the two have no common order."""
+        """Both sort keys when ``other`` is a checkpoint of the same engine; ``None`` when it
+        is no checkpoint; ``TypeError`` when the two have no common order.
+
+        Sort keys, not the full fields: ``max()`` of fresh checkpoints decodes no field
+        objects.  Within one domain, sort keys order as the keys do (their first item,
+        the domain, ties).
+        """
         if type(other) is not Checkpoint:
             return None
-        try:
-            mine = self._decoded
-        except AttributeError:
-            mine = self._fields()
-        try:
-            theirs = other._decoded
-        except AttributeError:
-            theirs = other._fields()
-        if mine[6] and mine[4] == theirs[4]:
-            return mine[5], theirs[5]
-        if not (mine[6] and theirs[6]):
+        mine = self._sort_key()
+        theirs = other._sort_key()
+        if mine[0] == theirs[0] and mine[0] != _OPAQUE_DOMAIN:
+            return mine, theirs
+        if mine[0] == _OPAQUE_DOMAIN or theirs[0] == _OPAQUE_DOMAIN:
             raise TypeError(
                 f"cannot order {self!r} and {other!r}: a checkpoint whose position is opaque "
                 "(an engine cdcpos does not know) compares only for equality"
@@ -233,9 +253,16 @@ class Checkpoint(Position):
     def __str__(self) -> str:
         return self._text
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The text only (see Position.__reduce__): the fields decode on first use again.
+        return (_newobj, (Checkpoint,), self._text, None, None, _TEXT_SETTER)
+
 
 _set_text = _slot_setter(Checkpoint, "_text")
 _set_decoded = _slot_setter(Checkpoint, "_decoded")
+_set_sort = _slot_setter(Checkpoint, "_sort")
+_OPAQUE_DOMAIN = "checkpoint:" + OpaquePosition._domain
+_TEXT_SETTER = _slot_setter_of(Checkpoint, "_text")
 
 
 # What each named terminal of a checkpoint contributes (anonymous literals contribute nothing).
@@ -276,6 +303,90 @@ def _checkpoint_decoder() -> Callable[[str], _Decoded]:
         )
 
     return decode
+
+
+def _postgres_key(token: str) -> tuple[str, Any]:
+    high, _, low = token.partition("/")
+    return ("postgres_lsn", int(high, 16) << 32 | int(low, 16))
+
+
+def _sqlserver_key(token: str) -> tuple[str, Any]:
+    return ("sqlserver_lsn", int(token.replace(":", ""), 16))
+
+
+def _object_key(cls: Any) -> Callable[[str], tuple[str, Any]]:
+    def key(token: str) -> tuple[str, Any]:
+        value = cls._from_token(token)
+        return (value._domain, value._key)
+
+    return key
+
+
+# Terminal of a position inside a checkpoint -> its ``(domain, key)`` from its text.  The
+# two most common engines have their own (no object); the rest read an object and drop
+# it.  Each must equal ``cls._from_token(token)._sort_key()`` (tests/test_speed.py).
+_POSITION_KEYS: dict[str, Callable[[str], tuple[str, Any]]] = {
+    name: _object_key(cls) for name, cls in CHECKPOINT_POSITION_CLASSES.items()
+}
+_POSITION_KEYS["CHECKPOINT_POSTGRES_LSN"] = _postgres_key
+_POSITION_KEYS["CHECKPOINT_SQLSERVER_LSN"] = _sqlserver_key
+
+
+def _checkpoint_key_decoder() -> Callable[[str], tuple[Any, ...]]:
+    """A decoder of a checkpoint's sort key alone, from the checkpoint rule's capture groups.
+
+    Equal to ``checkpoint_fields(...)[7]`` (tests/test_speed.py checks it on generated
+    checkpoints of every engine) without building the checkpoint's field objects.
+    """
+    layout = checkpoint_layout()
+    keys = _POSITION_KEYS
+    first_run = [(index, keys[name]) for index, name in layout.first]
+    # '*' first: the groups are alternatives (one is set), and '*' is the common second.
+    second_run = sorted(
+        ((index, None if name == "NO_POSITION" else keys[name]) for index, name in layout.second),
+        key=lambda pair: pair[1] is not None,
+    )
+    match, version_index, counters = layout.match, layout.version, layout.counters
+    domains: dict[str, str] = {}  # position domain -> interned checkpoint domain
+
+    def sort_key_of(text: str) -> tuple[Any, ...]:
+        groups = match(text).groups()  # type: ignore[union-attr]
+        first = ("", None)
+        for index, key in first_run:
+            token = groups[index]
+            if token is not None:
+                first = key(token)
+                break
+        second: tuple[Any, ...] = ()
+        for index, key_or_none in second_run:
+            token = groups[index]
+            if token is not None:
+                if key_or_none is not None:
+                    second = key_or_none(token)
+                break
+        domain = domains.get(first[0])
+        if domain is None:
+            domain = domains[first[0]] = sys.intern("checkpoint:" + first[0])
+        return (
+            domain,
+            first[1],
+            int(groups[version_index]),
+            tuple(map(int, counters(groups))),
+            second,
+            text,
+        )
+
+    return sort_key_of
+
+
+def _sort_key_first(text: str) -> tuple[Any, ...]:
+    global checkpoint_sort_key
+    decode = checkpoint_sort_key = _checkpoint_key_decoder()
+    return decode(text)
+
+
+#: A checkpoint's sort key from its text (built on first use, as ``decode_checkpoint``).
+checkpoint_sort_key: Callable[[str], tuple[Any, ...]] = _sort_key_first
 
 
 def _decode_first(text: str) -> _Decoded:

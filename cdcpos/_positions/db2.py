@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from cdcpos._positions.base import Position, _IntegerPosition, _new, read
+from cdcpos._positions.base import Position, _IntegerPosition, _new, _newobj, read
 from cdcpos._positions.times import _Instant
+
+TYPE_CHECKING = False  # typing only for the checker: not for ``import cdcpos``
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Db2Lri", "Db2Now", "Db2Timestamp"]
 
@@ -39,6 +43,9 @@ class Db2Now(Position):
 
     def __str__(self) -> str:
         return "NOW"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_newobj, (Db2Now,))
 
 
 class Db2Lri(_IntegerPosition):

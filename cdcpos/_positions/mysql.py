@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from cdcpos._positions.base import Position, _adopt, _new, _slot_setter, read
+from cdcpos._positions.base import Position, _adopt, _new, _newobj, _slot_setter, read
+
+TYPE_CHECKING = False  # typing only for the checker: not for ``import cdcpos``
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["MySqlBinlogPosition", "MySqlStreamPosition"]
 
@@ -66,6 +70,15 @@ class MySqlBinlogPosition(Position):
 
     def __str__(self) -> str:
         return f"{self._key[2]}:{self._key[1]}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Two slots, so a Python state setter (see Position.__reduce__); no re-parsing.
+        return (_newobj, (type(self),), (self._key, self._domain), None, None, self._set_state)
+
+    @staticmethod
+    def _set_state(value: MySqlBinlogPosition, state: tuple[Any, str]) -> None:
+        _set_binlog_key(value, state[0])
+        _set_binlog_domain(value, sys.intern(state[1]))
 
 
 def _binlog_key(file: str, offset: int) -> tuple[int, int, str]:
@@ -141,6 +154,19 @@ class MySqlStreamPosition(Position):
         first, third, fourth, transaction, second = self._key
         return f"{first[2]}:{first[1]}:{third}:{fourth}:{transaction}:{second[2]}:{second[1]}"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_newobj, (type(self),), (self._key, self._domain), None, None, self._set_state)
+
+    @staticmethod
+    def _set_state(value: MySqlStreamPosition, state: tuple[Any, str]) -> None:
+        _set_stream_key(value, state[0])
+        _set_stream_domain(value, sys.intern(state[1]))
+
 
 _set_stream_key = _slot_setter(MySqlStreamPosition, "_key")
 _set_stream_domain = _slot_setter(MySqlStreamPosition, "_domain")
+
+# The state setters pickle by their public path (cdcpos.<Class>._set_state), not by this
+# module's, so that a pickle names no private module.
+MySqlBinlogPosition._set_state.__module__ = "cdcpos"
+MySqlStreamPosition._set_state.__module__ = "cdcpos"

@@ -6,8 +6,6 @@ conversion (``OracleScn.from_wrap_base``), never position text.
 
 from __future__ import annotations
 
-import re
-
 from cdcpos._errors import InvalidPosition, Rejected
 from cdcpos._positions.base import (
     MAX_U32,
@@ -23,13 +21,16 @@ from cdcpos._rules import plain_text
 
 __all__ = ["OracleScn", "OracleStreamPosition"]
 
-_WRAP_BASE = re.compile(r"0[xX]([0-9A-Fa-f]{1,8})\.([0-9A-Fa-f]{1,8})")
+# Compiled on first use (re's cache), not by ``import cdcpos``.
+_WRAP_BASE = r"0[xX]([0-9A-Fa-f]{1,8})\.([0-9A-Fa-f]{1,8})"
 
 
 def oracle_scn_from_wrap_base(text: str) -> int:
     """The SCN of Oracle's ``0xWRAP.BASE`` spelling: ``wrap << 32 | base``."""
     field = "Oracle SCN in wrap.base form"
-    match = _WRAP_BASE.fullmatch(plain_text(text, field))
+    import re
+
+    match = re.fullmatch(_WRAP_BASE, plain_text(text, field))
     if match is None:
         raise InvalidPosition(
             "expected '0x', 1-8 hex digits (wrap), '.', 1-8 hex digits (base)",

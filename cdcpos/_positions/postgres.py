@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from cdcpos._positions.base import MAX_U32, MAX_U64, Position, _IntegerPosition, _new, set_int
+
+TYPE_CHECKING = False  # typing only for the checker: not for ``import cdcpos``
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["PostgresLsn"]
 

@@ -8,22 +8,23 @@ never position text.
 
 from __future__ import annotations
 
-import re
-
 from cdcpos._errors import InvalidPosition
 from cdcpos._positions.base import MAX_U16, MAX_U32, _IntegerPosition, _new, set_int
 from cdcpos._rules import plain_text
 
 __all__ = ["SqlServerLsn"]
 
-_BINARY = re.compile(r"0[xX]([0-9A-Fa-f]{20})")
-_DECIMAL = re.compile(r"([0-9]{1,10})([0-9]{10})([0-9]{5})")
+# Compiled on first use, not by ``import cdcpos``.
+_BINARY = r"0[xX]([0-9A-Fa-f]{20})"
+_DECIMAL = r"([0-9]{1,10})([0-9]{10})([0-9]{5})"
 
 
 def sqlserver_lsn_from_binary(text: str) -> int:
     """The LSN value of ``0x`` + 20 hex digits."""
     field = "SQL Server binary(10) LSN"
-    match = _BINARY.fullmatch(plain_text(text, field))
+    import re
+
+    match = re.fullmatch(_BINARY, plain_text(text, field))
     if match is None:
         raise InvalidPosition(
             "expected '0x' followed by exactly 20 hex digits",
@@ -37,7 +38,9 @@ def sqlserver_lsn_from_binary(text: str) -> int:
 def sqlserver_lsn_from_decimal(text: str) -> int:
     """The LSN value of the decimal ``numeric(25,0)`` spelling: vlf, 10-digit block, 5-digit slot."""
     field = "SQL Server decimal LSN"
-    match = _DECIMAL.fullmatch(plain_text(text, field))
+    import re
+
+    match = re.fullmatch(_DECIMAL, plain_text(text, field))
     if match is None:
         raise InvalidPosition(
             "expected 16 to 25 ASCII digits: the virtual log file, then the block as 10 "

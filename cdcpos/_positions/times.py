@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import ClassVar
-
 from cdcpos._errors import Rejected
 from cdcpos._positions.base import Position, _adopt, _new, _slot_setter, read
+
+# datetime is imported on first use: it is not for ``import cdcpos`` (a cold start near
+# the interpreter's own), and parsing a PostgreSQL LSN never needs it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+    from typing import ClassVar
+
+
+def _first_fromisoformat(text: str) -> datetime:
+    """``datetime.fromisoformat``; the first call imports datetime and takes its place."""
+    global _fromisoformat
+    from datetime import datetime
+
+    _fromisoformat = datetime.fromisoformat
+    return _fromisoformat(text)
+
+
+_fromisoformat: Callable[[str], datetime] = _first_fromisoformat
 
 __all__ = ["CommitTime", "DatePosition", "ServerTime", "StopPosition"]
 
 
 def _utc(value: datetime) -> datetime:
+    from datetime import UTC
+
     return value.replace(tzinfo=UTC)
 
 
@@ -24,6 +43,8 @@ class _Instant(Position):
     _key: datetime
 
     def __init__(self, text: str | datetime) -> None:
+        from datetime import UTC, datetime
+
         if isinstance(text, datetime):
             if text.tzinfo is not None:
                 text = text.astimezone(UTC).replace(tzinfo=None)
@@ -34,7 +55,7 @@ class _Instant(Position):
     @classmethod
     def _from_token(cls, token: str) -> _Instant:
         try:
-            value = datetime.fromisoformat(token[len(cls._prefix) :])
+            value = _fromisoformat(token[len(cls._prefix) :])
         except ValueError:
             raise Rejected(
                 "no such date and time",
