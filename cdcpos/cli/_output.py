@@ -41,6 +41,18 @@ class Output:
         except (OSError, ValueError) as error:
             raise OutputError(f"cannot write to stdout: {describe_os_error(error)}") from None
 
+    def write_bytes(self, data: bytes) -> None:
+        """UTF-8 bytes, as workers of --jobs give them (no decoding and encoding again)."""
+        if self._bytes is None:
+            self.write(data.decode("utf-8"))
+            return
+        try:
+            self._bytes.write(data)
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as error:
+            raise OutputError(f"cannot write to stdout: {describe_os_error(error)}") from None
+
     def flush(self) -> None:
         stream = self._bytes or self._text
         if stream is None:
