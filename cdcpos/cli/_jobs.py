@@ -47,9 +47,9 @@ def jobs_argument(text: str) -> int | None:
     """``--jobs``: ``auto`` (None) or a number of processes in ASCII digits, at least 1."""
     if text == "auto":
         return None
-    if not (text.isascii() and text.isdigit() and 0 < len(text) <= 4 and int(text) > 0):
+    if not (text.isascii() and text.isdigit() and len(text) <= 4 and 0 < int(text) <= 256):
         raise argparse.ArgumentTypeError(
-            f"expected 'auto' or a number of processes (1, 2, ...), not {text[:20]!r}"
+            f"expected 'auto' or a number of processes (1 to 256), not {text[:20]!r}"
         )
     return int(text)
 
