@@ -148,6 +148,12 @@ def parents() -> Parents:
     files = argparse.ArgumentParser(add_help=False)
     files.add_argument("files", nargs="*", metavar="FILE", help="input files (default: stdin)")
     files.add_argument(
+        "--column",
+        metavar="NAME",
+        help="read the column NAME of Parquet files (a .parquet file with one column needs "
+        "no --column; needs pip install 'cdcpos[arrow]'): one position per row",
+    )
+    files.add_argument(
         "--no-progress",
         action="store_true",
         help="no progress bar (shown only on a terminal's stderr, never in CI)",

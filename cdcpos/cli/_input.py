@@ -46,6 +46,7 @@ class Block(NamedTuple):
     first_line: int
     texts: list[str]
     problems: dict[int, LineProblem]
+    columnar: bool = False  # the rows of a column (Parquet), not lines of text
 
 
 class _ReadError(Exception):
@@ -127,6 +128,19 @@ class RawBlock(NamedTuple):
     first_line: int
     data: bytes  # whole lines, each ending with a newline; or the cut start of one line
     too_long: bool  # data is the first LINE_LIMIT bytes of a line over the limit
+
+
+def is_parquet(path: str) -> bool:
+    """A ``.parquet``/``.parq`` file, or a regular file that starts with Parquet's magic."""
+    if path.lower().endswith((".parquet", ".parq")):
+        return True
+    try:
+        if not os.path.isfile(path):
+            return False
+        with open(path, "rb") as file:
+            return file.read(4) == b"PAR1"
+    except OSError:
+        return False
 
 
 def split_raw(raw: RawBlock | Block) -> Block:
@@ -248,8 +262,10 @@ class Input:
         no_progress: bool,
         streams_output: bool = False,
         missing_hint: Callable[[str], str | None] | None = None,
+        column: str | None = None,
     ) -> None:
         self.paths = list(paths) or [STDIN]
+        self.column = column  # --column: the column of Parquet files holding the positions
         # What to say when a FILE does not exist (say, a position given as a file name).
         self._missing_hint = missing_hint
         self.command = command
@@ -285,6 +301,12 @@ class Input:
         update = self._progress.update if self._progress is not None else None
         try:
             for path in self.paths:
+                if path == STDIN and self.column is not None:
+                    self._fail(f"--column reads Parquet files, not {STDIN_NAME}")
+                    continue
+                if path != STDIN and (self.column is not None or is_parquet(path)):
+                    yield from self._column_of(path)
+                    continue
                 if path == STDIN:
                     stdin = getattr(sys.stdin, "buffer", None)
                     if stdin is None:  # `<&-`: Python leaves sys.stdin None
@@ -315,6 +337,17 @@ class Input:
             yield from read_raw(stream, source, update)
         except _ReadError as error:
             self._fail(str(error))
+
+    def _column_of(self, path: str) -> Iterator[Block]:
+        # Imported here: pyarrow only when a Parquet file is read.
+        from cdcpos.cli._parquet import ParquetError, read_column
+
+        try:
+            yield from read_column(path, self.column)
+        except ParquetError as error:
+            self._fail(str(error))
+        except FileNotFoundError as error:
+            self._fail(f"cannot read {path}: {error.strerror or error}")
 
     def _fail(self, message: str) -> None:
         self.failed = True

@@ -192,6 +192,11 @@ def read_entries(
                 else:
                     yield Entry(block.source, number, text, None, value)
             continue
+        if block.columnar:
+            raise UsageError(
+                f"{block.source}: --key and --value read TSV or JSON Lines records; a Parquet "
+                "file's positions are read with --column alone"
+            )
         # Records: take the position out of each line, then parse those in bulk.
         rows: list[tuple[int, str, str | None]] = []  # (line number, line, key)
         positions: list[str] = []
@@ -265,7 +270,11 @@ def collect(
     """Feed the entries of the input to ``consume``; the exit status so far."""
     layout = Layout(args)
     source = Input(
-        args.files, command, args.no_progress, missing_hint=pipe_hint(command, options_of(args))
+        args.files,
+        command,
+        args.no_progress,
+        missing_hint=pipe_hint(command, options_of(args)),
+        column=args.column,
     )
     bad = 0
 

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 import cdcpos
 from cdcpos.cli._checkpoint_json import checkpoint_fields_json
-from cdcpos.cli._common import RAW, Options, Parents, options_of
+from cdcpos.cli._common import KINDS, RAW, Options, Parents, UsageError, options_of
 from cdcpos.cli._input import Block, Input, RawBlock, split_raw
 from cdcpos.cli._jobs import choose_jobs, jobs_argument, ordered_map
 from cdcpos.cli._output import (
@@ -55,9 +55,18 @@ def add_parser(commands: Any, parents: Parents) -> None:
     )
     parse.add_argument(
         "--format",
-        choices=("jsonl", "json", "table"),
+        choices=("jsonl", "json", "table", "parquet"),
         default="jsonl",
-        help="jsonl: JSON Lines (default); json: one JSON array; table: aligned text",
+        help="jsonl: JSON Lines (default); json: one JSON array; table: aligned text; "
+        "parquet: the columns of cdcpos.arrow.parse, to --output FILE (pip install "
+        "'cdcpos[arrow]')",
+    )
+    parse.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="with --format parquet: the Parquet file to write (columns file, line, input, "
+        "then valid, kind, canonical, sort_key, error and the typed fields)",
     )
     parse.add_argument(
         "--no-fields",
@@ -118,7 +127,10 @@ def run(args: argparse.Namespace) -> int:
         args.no_progress,
         streams_output=True,
         missing_hint=pipe_hint("parse", options),
+        column=args.column,
     )
+    if args.format == "parquet" or args.output is not None:
+        return _run_parquet(args, source)
     spec = Spec(args.format, options, not args.no_fields, len(source.paths) > 1)
     jobs = choose_jobs(args.jobs, source.paths)
     out = Output()
@@ -139,4 +151,20 @@ def run(args: argparse.Namespace) -> int:
     if spec.format == "json":
         out.write("]\n" if first else "\n]\n")
     out.flush()
+    return 2 if source.failed else 0
+
+
+def _run_parquet(args: argparse.Namespace, source: Input) -> int:
+    """--format parquet --output FILE: the struct columns of cdcpos.arrow.parse."""
+    if args.format != "parquet" or args.output is None:
+        raise UsageError(
+            "--format parquet writes to --output FILE, and --output is for --format parquet "
+            "(redirect stdout for the text formats)"
+        )
+    from cdcpos.cli._parquet import ParquetWriter  # pyarrow only when asked for
+
+    writer = ParquetWriter(args.output, options_of(args), KINDS)
+    for block in source.blocks():
+        writer.write(block)
+    writer.close()
     return 2 if source.failed else 0
