@@ -447,3 +447,27 @@ class TestDeepJson:
         assert len(result.stderr) < 1000
         skipped = run(*args, "--skip-invalid", stdin=data)
         assert (skipped.returncode, lines(skipped.stdout)) == (0, ['{"k": "a", "v": "0/2"}'])
+
+
+class TestLongArguments:
+    """An argument far too long to be meant is quoted shortened, not echoed whole."""
+
+    LONG = "1" * 100_000
+
+    @pytest.mark.parametrize(
+        ("args", "stdin", "status"),
+        [
+            (["validate", "--engine", LONG, "--value", "0/1"], b"", 2),
+            (["validate", "--value", LONG], b"", 1),
+            (["compare", LONG, "0/1"], b"", 1),
+            (["convert", "--to", "oracle", LONG], b"", 1),
+            (["latest", "--value", LONG], b"k\tv\na\t0/1\n", 2),
+            (["latest", "--key", LONG, "--value", "v"], b'{"v": "0/1"}\n', 1),
+            (["latest", "--value", LONG], b'{"v": "0/1"}\n', 1),
+        ],
+    )
+    def test_messages_stay_short(self, args: list[str], stdin: bytes, status: int) -> None:
+        result = run(*args, stdin=stdin)
+        assert result.returncode == status
+        assert b"Traceback" not in result.stderr
+        assert 0 < len(result.stderr) < 1000

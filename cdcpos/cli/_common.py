@@ -107,7 +107,10 @@ def engine_name(name: str) -> str:
     try:
         family_of_engine(name, field="--engine", text=None)
     except cdcpos.InvalidPosition as error:
-        raise argparse.ArgumentTypeError(f"{error.reason} ({error.hint})") from None
+        reason = error.reason
+        if len(name) > 40:  # the reason quotes the name: keep the message one short line
+            reason = reason.replace(repr(name), repr(name[:37] + "..."))
+        raise argparse.ArgumentTypeError(f"{reason} ({error.hint})") from None
     return name
 
 

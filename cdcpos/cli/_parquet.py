@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cdcpos.cli._common import Options, OutputError, UsageError
-from cdcpos.cli._input import Block, LineProblem
+from cdcpos.cli._input import Block, LineProblem, quote
 
 __all__ = ["ParquetError", "ParquetWriter", "read_column"]
 
@@ -84,10 +84,10 @@ def read_column(path: str, column: str | None) -> Iterator[Block]:
             column = names[0]
         if column not in names:
             shown = ", ".join(repr(n) for n in names[:12])
-            raise ParquetError(f"{path}: no column {column!r} (columns: {shown})")
+            raise ParquetError(f"{path}: no column {quote(column)} (columns: {shown})")
         data_type = file.schema_arrow.field(column).type
         if not _readable_type(pyarrow, data_type):
-            raise ParquetError(f"{path}: column {column!r} is {data_type}, not text")
+            raise ParquetError(f"{path}: column {quote(column)} is {data_type}, not text")
         number = 1
         try:
             for batch in file.iter_batches(batch_size=BATCH_ROWS, columns=[column]):

@@ -112,7 +112,7 @@ class Layout:
         for name in wanted:
             if name not in names:
                 raise UsageError(
-                    f"{source}: no column {name!r} in the TSV header "
+                    f"{source}: no column {quote(name)} in the TSV header "
                     f"(columns: {_show_columns(names)}); --input-format jsonl reads JSON Lines"
                 )
         key_column = None if self.key is None else names.index(self.key)
@@ -159,16 +159,17 @@ class Layout:
         key = None
         if self.key is not None:
             if self.key not in record:
-                return f"no field {self.key!r}"
+                return f"no field {quote(self.key)}"
             try:
                 key = json.dumps(record[self.key], sort_keys=True)
             except (RecursionError, ValueError):
-                return f"field {self.key!r} is nested too deeply to be a key"
+                return f"field {quote(self.key)} is nested too deeply to be a key"
+        assert self.value is not None  # records have a --value
         position = record.get(self.value)
         if not isinstance(position, str):
             if self.value not in record:
-                return f"no field {self.value!r}"
-            return f"field {self.value!r} is {_show_json(position)}, not a string"
+                return f"no field {quote(self.value)}"
+            return f"field {quote(self.value)} is {_show_json(position)}, not a string"
         return (key, position, text)
 
 
