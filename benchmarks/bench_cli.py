@@ -1,15 +1,24 @@
 """Throughput of ``cdcpos parse FILE`` against ``cdcpos.parse_many`` on the same file.
 
-    python benchmarks/bench_cli.py [--lines N] [--repeats R] [--json FILE]
+    python -m benchmarks.bench_cli [--lines N] [--repeats R] [--corpus NAME ...]
+                                   [--jobs-lines N] [--json FILE]
 
-Target (CLI issue): the command within 1.5x of calling ``parse_many`` directly.
+Targets (issue 12): ``cdcpos parse`` (fields) within 2.0x of calling ``parse_many``
+directly on checkpoints; ``cdcpos parse --jobs 2`` at least 1.6x faster than ``--jobs 1``
+on a 1M-line file (two cores).
 
 * Baseline, in this process: read the file, split it into lines, ``cdcpos.parse_many(lines,
   errors="collect")``: the values only, nothing printed.
 * Subject: the installed ``cdcpos`` console script in a subprocess, stdout to /dev/null;
   wall time, interpreter start-up included (reported too).  ``parse`` prints one JSON
-  object per line with the value's fields; ``parse --no-fields`` leaves the fields out;
-  ``validate`` prints nothing for valid lines.
+  object per line with the value's fields, with the default ``--jobs auto`` (the number
+  of cores for a file of 8 MiB or more, else 1); ``parse --jobs 1`` is the same in one
+  process; ``parse --no-fields`` leaves the fields out; ``validate`` prints nothing for
+  valid lines.
+* Parallel figure: ``parse --jobs 1`` against ``parse --jobs 2`` on a file of
+  ``--jobs-lines`` lines (default 1M) of the ``examples`` corpus, alternating; the
+  speed-up is the ratio of the best times.  Measure it on an idle machine: other load
+  takes the second core.
 
 Corpora, from the committed sample ``examples/positions.txt`` repeated to N lines:
 ``examples`` (as committed: 18 valid lines of every kind and 3 invalid ones), ``valid``
@@ -88,9 +97,13 @@ def command_runner(args: list[str]) -> Callable[[], None]:
     return run
 
 
+SUBJECTS = ("parse", "parse --jobs 1", "parse --no-fields", "validate")
+
+
 def measure(path: Path, script: str, repeats: int) -> dict[str, float]:
     subjects = {
         "parse": command_runner([script, "parse", str(path)]),
+        "parse --jobs 1": command_runner([script, "parse", "--jobs", "1", str(path)]),
         "parse --no-fields": command_runner([script, "parse", "--no-fields", str(path)]),
         "validate": command_runner([script, "validate", "-q", str(path)]),
     }
@@ -104,10 +117,27 @@ def measure(path: Path, script: str, repeats: int) -> dict[str, float]:
     return best
 
 
+def measure_jobs(path: Path, script: str, repeats: int) -> dict[str, float]:
+    runs = {
+        jobs: command_runner([script, "parse", "--jobs", jobs, str(path)]) for jobs in ("1", "2")
+    }
+    best = {jobs: float("inf") for jobs in runs}
+    for _ in range(repeats):
+        for jobs, run in runs.items():
+            best[jobs] = min(best[jobs], timed(run))
+    return best
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=200_000, help="lines per corpus")
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure (best kept)")
+    parser.add_argument(
+        "--corpus", action="append", choices=list(corpora()), help="only these corpora"
+    )
+    parser.add_argument(
+        "--jobs-lines", type=int, default=1_000_000, help="lines of the --jobs file (0: skip)"
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     script = console_script()
@@ -120,21 +150,35 @@ def main() -> int:
     }
     print(f"cdcpos start-up (parse of an empty file): {startup:.3f}s; {args.lines} lines each")
     header = f"{'corpus':<12} {'parse_many':>10}"
-    for name in ("parse", "parse --no-fields", "validate"):
+    for name in SUBJECTS:
         header += f" {name:>24}"
     print(header)
     with tempfile.TemporaryDirectory() as directory:
         for corpus, lines in corpora().items():
+            if args.corpus and corpus not in args.corpus:
+                continue
             path = Path(directory) / f"{corpus}.txt"
             write_corpus(path, lines, args.lines)
             best = measure(path, script, args.repeats)
             row = f"{corpus:<12} {best['parse_many']:>9.2f}s"
             ratios = {}
-            for name in ("parse", "parse --no-fields", "validate"):
+            for name in SUBJECTS:
                 ratios[name] = best[name] / best["parse_many"]
                 row += f" {best[name]:>14.2f}s ({ratios[name]:4.2f}x)"
             print(row, flush=True)
             results["corpora"][corpus] = {"seconds": best, "ratio_to_parse_many": ratios}
+            path.unlink()
+        if args.jobs_lines:
+            path = Path(directory) / "jobs.txt"
+            write_corpus(path, corpora()["examples"], args.jobs_lines)
+            best = measure_jobs(path, script, args.repeats)
+            speedup = best["1"] / best["2"]
+            print(
+                f"parse --jobs 1 / --jobs 2 on {args.jobs_lines} lines: {best['1']:.2f}s / "
+                f"{best['2']:.2f}s = {speedup:.2f}x faster with 2 processes "
+                f"({os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f})"
+            )
+            results["jobs"] = {"lines": args.jobs_lines, "seconds": best, "speedup": speedup}
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0

@@ -107,7 +107,10 @@ def engine_name(name: str) -> str:
     try:
         family_of_engine(name, field="--engine", text=None)
     except cdcpos.InvalidPosition as error:
-        raise argparse.ArgumentTypeError(f"{error.reason} ({error.hint})") from None
+        reason = error.reason
+        if len(name) > 40:  # the reason quotes the name: keep the message one short line
+            reason = reason.replace(repr(name), repr(name[:37] + "..."))
+        raise argparse.ArgumentTypeError(f"{reason} ({error.hint})") from None
     return name
 
 
@@ -147,6 +150,12 @@ def parents() -> Parents:
 
     files = argparse.ArgumentParser(add_help=False)
     files.add_argument("files", nargs="*", metavar="FILE", help="input files (default: stdin)")
+    files.add_argument(
+        "--column",
+        metavar="NAME",
+        help="read the column NAME of Parquet files (a .parquet file with one column needs "
+        "no --column; needs pip install 'cdcpos[arrow]'): one position per row",
+    )
     files.add_argument(
         "--no-progress",
         action="store_true",

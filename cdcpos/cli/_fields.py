@@ -10,6 +10,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 import cdcpos
+from cdcpos.cli._checkpoint_json import checkpoint_fields_json
 from cdcpos.cli._common import Value
 
 
@@ -213,6 +214,12 @@ def _checkpoint_json(value: cdcpos.Checkpoint) -> str:
     )
 
 
+def _checkpoint_json_from_text(value: cdcpos.Checkpoint) -> str:
+    # Straight from the text: decoding a checkpoint into objects costs several times
+    # its parse (see cdcpos.cli._checkpoint_json).
+    return checkpoint_fields_json(str(value)) or _checkpoint_json(value)
+
+
 FIELDS_JSON: dict[type, Callable[[Any], str]] = {
     cdcpos.PostgresLsn: _integer_json,
     cdcpos.OracleScn: _integer_json,
@@ -227,5 +234,5 @@ FIELDS_JSON: dict[type, Callable[[Any], str]] = {
     cdcpos.MySqlStreamPosition: _mysql_stream_json,
     cdcpos.OracleStreamPosition: _oracle_stream_json,
     cdcpos.OpaquePosition: _opaque_json,
-    cdcpos.Checkpoint: _checkpoint_json,
+    cdcpos.Checkpoint: _checkpoint_json_from_text,
 }

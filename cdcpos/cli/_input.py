@@ -46,6 +46,7 @@ class Block(NamedTuple):
     first_line: int
     texts: list[str]
     problems: dict[int, LineProblem]
+    columnar: bool = False  # the rows of a column (Parquet), not lines of text
 
 
 class _ReadError(Exception):
@@ -119,10 +120,49 @@ def _too_long(prefix: bytes, source: str, number: int) -> Block:
     return Block(source, number, [text], {0: problem})
 
 
+class RawBlock(NamedTuple):
+    """Consecutive whole lines of one source as read, not yet decoded: what a worker of
+    ``--jobs`` receives (bytes pickle as a copy; decoding is the worker's work)."""
+
+    source: str
+    first_line: int
+    data: bytes  # whole lines, each ending with a newline; or the cut start of one line
+    too_long: bool  # data is the first LINE_LIMIT bytes of a line over the limit
+
+
+def is_parquet(path: str) -> bool:
+    """A ``.parquet``/``.parq`` file, or a regular file that starts with Parquet's magic."""
+    if path.lower().endswith((".parquet", ".parq")):
+        return True
+    try:
+        if not os.path.isfile(path):
+            return False
+        with open(path, "rb") as file:
+            return file.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
+def split_raw(raw: RawBlock | Block) -> Block:
+    """The decoded lines of a raw block (a block read already decoded is returned as is)."""
+    if isinstance(raw, Block):
+        return raw
+    if raw.too_long:
+        return _too_long(raw.data, raw.source, raw.first_line)
+    return _split_lines(raw.data, raw.source, raw.first_line)
+
+
 def read_blocks(
     stream: IO[bytes], source: str, progress: Callable[[int], object] | None
 ) -> Iterator[Block]:
     """The lines of a binary stream, in blocks, in constant memory."""
+    return map(split_raw, read_raw(stream, source, progress))
+
+
+def read_raw(
+    stream: IO[bytes], source: str, progress: Callable[[int], object] | None
+) -> Iterator[RawBlock]:
+    """The whole lines of a binary stream, in blocks of bytes, in constant memory."""
     read = getattr(stream, "read1", stream.read)
     pending = b""  # the start of a line whose end has not been read yet
     skipping = False  # pending is the cut start of an overlong line; skip to its end
@@ -141,7 +181,7 @@ def read_blocks(
             end = data.find(b"\n")
             if end < 0:
                 continue
-            yield _too_long(pending, source, number)
+            yield RawBlock(source, number, pending, True)
             number += 1
             pending, skipping, at_start = b"", False, False
             data = data[end + 1 :]
@@ -155,16 +195,15 @@ def read_blocks(
         if at_start:
             chunk = chunk.removeprefix(_BOM)
             at_start = False
-        block = _split_lines(chunk, source, number)
-        number += len(block.texts)
-        yield block
+        yield RawBlock(source, number, chunk, False)
+        number += chunk.count(b"\n")
     if skipping:
-        yield _too_long(pending, source, number)
+        yield RawBlock(source, number, pending, True)
     elif pending:
         # The last line has no newline; a lone CR there is the rest of a CRLF ending.
         if at_start:
             pending = pending.removeprefix(_BOM)
-        yield _split_lines(pending.removesuffix(b"\r") + b"\n", source, number)
+        yield RawBlock(source, number, pending.removesuffix(b"\r") + b"\n", False)
 
 
 class Progress:
@@ -223,8 +262,10 @@ class Input:
         no_progress: bool,
         streams_output: bool = False,
         missing_hint: Callable[[str], str | None] | None = None,
+        column: str | None = None,
     ) -> None:
         self.paths = list(paths) or [STDIN]
+        self.column = column  # --column: the column of Parquet files holding the positions
         # What to say when a FILE does not exist (say, a position given as a file name).
         self._missing_hint = missing_hint
         self.command = command
@@ -250,11 +291,22 @@ class Input:
         return total
 
     def blocks(self) -> Iterator[Block]:
+        """The decoded lines of every input, in order."""
+        return map(split_raw, self.raw_blocks())
+
+    def raw_blocks(self) -> Iterator[RawBlock | Block]:
+        """The lines of every input, in order, as read (see ``split_raw``)."""
         if self._want_progress:
             self._progress = Progress(self._total_size(), f"cdcpos {self.command}")
         update = self._progress.update if self._progress is not None else None
         try:
             for path in self.paths:
+                if path == STDIN and self.column is not None:
+                    self._fail(f"--column reads Parquet files, not {STDIN_NAME}")
+                    continue
+                if path != STDIN and (self.column is not None or is_parquet(path)):
+                    yield from self._column_of(path)
+                    continue
                 if path == STDIN:
                     stdin = getattr(sys.stdin, "buffer", None)
                     if stdin is None:  # `<&-`: Python leaves sys.stdin None
@@ -280,11 +332,22 @@ class Input:
 
     def _blocks_of(
         self, stream: IO[bytes], source: str, update: Callable[[int], object] | None
-    ) -> Iterator[Block]:
+    ) -> Iterator[RawBlock]:
         try:
-            yield from read_blocks(stream, source, update)
+            yield from read_raw(stream, source, update)
         except _ReadError as error:
             self._fail(str(error))
+
+    def _column_of(self, path: str) -> Iterator[Block]:
+        # Imported here: pyarrow only when a Parquet file is read.
+        from cdcpos.cli._parquet import ParquetError, read_column
+
+        try:
+            yield from read_column(path, self.column)
+        except ParquetError as error:
+            self._fail(str(error))
+        except FileNotFoundError as error:
+            self._fail(f"cannot read {path}: {error.strerror or error}")
 
     def _fail(self, message: str) -> None:
         self.failed = True

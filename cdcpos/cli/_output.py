@@ -10,6 +10,8 @@ from itertools import count
 from json.encoder import encode_basestring
 from typing import IO
 
+import cdcpos
+from cdcpos.cli._checkpoint_json import checkpoint_fields_json
 from cdcpos.cli._common import OutputError, Value, describe_os_error
 from cdcpos.cli._fields import ENCODE, FIELDS_JSON, canonical, kind_of
 from cdcpos.cli._input import Block
@@ -41,6 +43,18 @@ class Output:
         except (OSError, ValueError) as error:
             raise OutputError(f"cannot write to stdout: {describe_os_error(error)}") from None
 
+    def write_bytes(self, data: bytes) -> None:
+        """UTF-8 bytes, as workers of --jobs give them (no decoding and encoding again)."""
+        if self._bytes is None:
+            self.write(data.decode("utf-8"))
+            return
+        try:
+            self._bytes.write(data)
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as error:
+            raise OutputError(f"cannot write to stdout: {describe_os_error(error)}") from None
+
     def flush(self) -> None:
         stream = self._bytes or self._text
         if stream is None:
@@ -55,10 +69,10 @@ class Output:
 
 # Characters str.splitlines() (and JavaScript before ES2019) take as line ends that JSON
 # lets a string hold raw: U+2028, U+2029 and U+0085.  They are written as \uXXXX, with the
-# other C1 controls and DEL, so that one record is one line for every reader.  JSON's own
-# encoder already escapes the C0 controls (\n, \x0b, \x1c, ...).  Outside strings JSON text
-# is ASCII, so escaping them in a whole serialized record is exact.
-_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+# other C1 controls (U+0080 to U+009F), so that one record is one line for every reader.
+# JSON's own encoder already escapes the C0 controls (\n, \x0b, \x1c, ...).  Outside strings
+# JSON text is ASCII, so escaping them in a whole serialized record is exact.
+_RAW_IN_JSON = re.compile("[\x80-\x9f\u2028\u2029]")
 
 
 def _escape_match(match: re.Match[str]) -> str:
@@ -71,7 +85,7 @@ def escape_line_breaks(json_text: str) -> str:
     >>> escape_line_breaks('{"input":"a\u2028b\x85"}')
     '{"input":"a\\\\u2028b\\\\u0085"}'
     """
-    if _RAW_IN_JSON.search(json_text) is None:
+    if json_text.isascii() or _RAW_IN_JSON.search(json_text) is None:  # isascii: C speed
         return json_text
     return _RAW_IN_JSON.sub(_escape_match, json_text)
 
@@ -81,6 +95,7 @@ def jsonl_records(block: Block, values: Iterable[Value], with_fields: bool = Tru
     quote = encode_basestring
     prefix = '{"file":' + quote(block.source) + ',"line":'
     writers = FIELDS_JSON
+    checkpoint = cdcpos.Checkpoint
     records: list[str] = []
     append = records.append
     number = block.first_line
@@ -93,7 +108,13 @@ def jsonl_records(block: Block, values: Iterable[Value], with_fields: bool = Tru
                 f'{prefix}{number},"input":{quoted},"ok":true,"kind":"{value.kind}",'
                 f'"canonical":{quoted if canonical == text else quote(canonical)}'
             )
-            append(f'{head},"fields":{writer(value)}}}' if with_fields else head + "}")
+            if not with_fields:
+                append(head + "}")
+            elif type(value) is checkpoint:  # its text is its canonical form: no decoding
+                fields = checkpoint_fields_json(canonical) or writer(value)
+                append(f'{head},"fields":{fields}}}')
+            else:
+                append(f'{head},"fields":{writer(value)}}}')
         else:
             append(ENCODE(parse_record(block.source, number, text, value, with_fields)))
         number += 1

@@ -112,7 +112,7 @@ class Layout:
         for name in wanted:
             if name not in names:
                 raise UsageError(
-                    f"{source}: no column {name!r} in the TSV header "
+                    f"{source}: no column {quote(name)} in the TSV header "
                     f"(columns: {_show_columns(names)}); --input-format jsonl reads JSON Lines"
                 )
         key_column = None if self.key is None else names.index(self.key)
@@ -159,16 +159,17 @@ class Layout:
         key = None
         if self.key is not None:
             if self.key not in record:
-                return f"no field {self.key!r}"
+                return f"no field {quote(self.key)}"
             try:
                 key = json.dumps(record[self.key], sort_keys=True)
             except (RecursionError, ValueError):
-                return f"field {self.key!r} is nested too deeply to be a key"
+                return f"field {quote(self.key)} is nested too deeply to be a key"
+        assert self.value is not None  # records have a --value
         position = record.get(self.value)
         if not isinstance(position, str):
             if self.value not in record:
-                return f"no field {self.value!r}"
-            return f"field {self.value!r} is {_show_json(position)}, not a string"
+                return f"no field {quote(self.value)}"
+            return f"field {quote(self.value)} is {_show_json(position)}, not a string"
         return (key, position, text)
 
 
@@ -192,6 +193,11 @@ def read_entries(
                 else:
                     yield Entry(block.source, number, text, None, value)
             continue
+        if block.columnar:
+            raise UsageError(
+                f"{block.source}: --key and --value read TSV or JSON Lines records; a Parquet "
+                "file's positions are read with --column alone"
+            )
         # Records: take the position out of each line, then parse those in bulk.
         rows: list[tuple[int, str, str | None]] = []  # (line number, line, key)
         positions: list[str] = []
@@ -265,7 +271,11 @@ def collect(
     """Feed the entries of the input to ``consume``; the exit status so far."""
     layout = Layout(args)
     source = Input(
-        args.files, command, args.no_progress, missing_hint=pipe_hint(command, options_of(args))
+        args.files,
+        command,
+        args.no_progress,
+        missing_hint=pipe_hint(command, options_of(args)),
+        column=args.column,
     )
     bad = 0
 

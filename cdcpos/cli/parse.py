@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, NamedTuple
 
-from cdcpos.cli._common import RAW, Parents, options_of
-from cdcpos.cli._input import Input
+import cdcpos
+from cdcpos.cli._checkpoint_json import checkpoint_fields_json
+from cdcpos.cli._common import KINDS, RAW, Options, Parents, UsageError, options_of
+from cdcpos.cli._input import Block, Input, RawBlock, split_raw
+from cdcpos.cli._jobs import choose_jobs, jobs_argument, ordered_map
 from cdcpos.cli._output import (
     TABLE_HEADER,
     Output,
@@ -14,7 +17,7 @@ from cdcpos.cli._output import (
     jsonl_records,
     table_rows,
 )
-from cdcpos.cli._parsing import block_values, pipe_hint
+from cdcpos.cli._parsing import block_values, parse_texts, pipe_hint
 
 EPILOG = """\
 Each output line is one JSON object, in input order:
@@ -27,10 +30,16 @@ error types: InvalidPosition, InvalidUtf8 (the input shows bad bytes as \\xNN),
 LineTooLong.  parse exits 0 when it could read its input, even if lines are invalid
 (use validate for a pass/fail answer).
 
+--jobs N parses with N processes, output still in input order and memory still
+constant.  The default, auto, is the number of cores for regular files of 8 MiB or
+more in all, and 1 for stdin, pipes and smaller input (starting workers costs more
+than it saves there).
+
 examples:
   cdcpos parse examples/positions.txt
   cdcpos parse --kind checkpoint --format table checkpoints.txt
   cdcpos parse positions.txt | jq -c 'select(.ok | not) | {line, error: .error.message}'
+  cdcpos parse --jobs 4 --no-fields big-export.txt > parsed.jsonl
   aws dms describe-replication-tasks --query 'ReplicationTasks[].RecoveryCheckpoint' \\
       --output text | tr '\\t' '\\n' | cdcpos parse --kind checkpoint"""
 
@@ -46,50 +55,116 @@ def add_parser(commands: Any, parents: Parents) -> None:
     )
     parse.add_argument(
         "--format",
-        choices=("jsonl", "json", "table"),
+        choices=("jsonl", "json", "table", "parquet"),
         default="jsonl",
-        help="jsonl: JSON Lines (default); json: one JSON array; table: aligned text",
+        help="jsonl: JSON Lines (default); json: one JSON array; table: aligned text; "
+        "parquet: the columns of cdcpos.arrow.parse, to --output FILE (pip install "
+        "'cdcpos[arrow]')",
+    )
+    parse.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="with --format parquet: the Parquet file to write (columns file, line, input, "
+        "then valid, kind, canonical, sort_key, error and the typed fields)",
     )
     parse.add_argument(
         "--no-fields",
         action="store_true",
-        help="leave out each value's fields (faster: decoding a checkpoint's fields "
-        "costs several times its parse)",
+        help="leave out each value's fields (faster: writing a checkpoint's fields "
+        "costs more than its parse)",
+    )
+    parse.add_argument(
+        "-j",
+        "--jobs",
+        type=jobs_argument,
+        default=None,
+        metavar="N",
+        help="processes to parse with (default: auto, the number of cores for regular "
+        "files of 8 MiB or more, else 1); output stays in input order",
     )
     parse.set_defaults(handler=run)
 
 
+class Spec(NamedTuple):
+    """What a worker needs to turn a block of lines into output (picklable)."""
+
+    format: str
+    options: Options
+    with_fields: bool
+    with_file: bool  # table rows say which file (several inputs)
+
+
+def render(spec: Spec, raw: RawBlock | Block) -> bytes:
+    """The output of one block of lines, as UTF-8 (run in a worker with --jobs)."""
+    return _render(spec, split_raw(raw)).encode("utf-8", "backslashreplace")
+
+
+def _render(spec: Spec, block: Block) -> str:
+    values = block_values(block, spec.options)
+    if spec.format == "table":
+        return "".join(table_rows(block, values, spec.with_file))
+    records = jsonl_records(block, values, spec.with_fields)
+    if not records:
+        return ""
+    if spec.format == "jsonl":
+        return escape_line_breaks("\n".join(records)) + "\n"
+    return escape_line_breaks(",\n".join(records))
+
+
+def _warm_up(spec: Spec) -> None:
+    """Compile, before workers fork, what every block will need."""
+    parse_texts(["0/0"], spec.options)
+    cdcpos.parse_many(["checkpoint:V1#1#0/0#0#0#*#0#0"])
+    checkpoint_fields_json("checkpoint:V1#1#0/0#0#0#*#0#0")
+
+
 def run(args: argparse.Namespace) -> int:
+    options = options_of(args)
     source = Input(
         args.files,
         "parse",
         args.no_progress,
         streams_output=True,
-        missing_hint=pipe_hint("parse", options_of(args)),
+        missing_hint=pipe_hint("parse", options),
+        column=args.column,
     )
-    options = options_of(args)
+    if args.format == "parquet" or args.output is not None:
+        return _run_parquet(args, source)
+    spec = Spec(args.format, options, not args.no_fields, len(source.paths) > 1)
+    jobs = choose_jobs(args.jobs, source.paths)
     out = Output()
-    fmt = args.format
     first = True
-    if fmt == "json":
+    if spec.format == "json":
         out.write("[")
-    elif fmt == "table":
+    elif spec.format == "table":
         out.write(TABLE_HEADER)
-    for block in source.blocks():
-        values = block_values(block, options)
-        if fmt == "table":
-            out.write("".join(table_rows(block, values, len(source.paths) > 1)))
-        else:
-            records = jsonl_records(block, values, not args.no_fields)
-            if not records:
-                continue
-            if fmt == "jsonl":
-                out.write(escape_line_breaks("\n".join(records)) + "\n")
-            else:
-                out.write(("\n" if first else ",\n") + escape_line_breaks(",\n".join(records)))
-                first = False
+    outputs = ordered_map(render, spec, source.raw_blocks(), jobs, lambda: _warm_up(spec))
+    for data in outputs:
+        if not data:
+            continue
+        if spec.format == "json":
+            out.write("\n" if first else ",\n")
+            first = False
+        out.write_bytes(data)
         out.flush()
-    if fmt == "json":
+    if spec.format == "json":
         out.write("]\n" if first else "\n]\n")
     out.flush()
+    return 2 if source.failed else 0
+
+
+def _run_parquet(args: argparse.Namespace, source: Input) -> int:
+    """--format parquet --output FILE: the struct columns of cdcpos.arrow.parse."""
+    if args.format != "parquet" or args.output is None:
+        raise UsageError(
+            "--format parquet writes to --output FILE, and --output is for --format parquet "
+            "(redirect stdout for the text formats)"
+        )
+    from cdcpos.cli._parquet import ParquetWriter  # pyarrow only when asked for
+
+    writer = ParquetWriter(args.output, options_of(args), KINDS)
+    for block in source.blocks():
+        writer.write(block)
+    writer.close()
     return 2 if source.failed else 0

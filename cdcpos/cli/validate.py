@@ -59,7 +59,13 @@ def run(args: argparse.Namespace) -> int:
                 if not args.quiet:
                     warn(message(value, text))
         return 1 if bad else 0
-    source = Input(args.files, "validate", args.no_progress, missing_hint=value_hint(options))
+    source = Input(
+        args.files,
+        "validate",
+        args.no_progress,
+        missing_hint=value_hint(options),
+        column=args.column,
+    )
     lines = bad = 0
     for block in source.blocks():
         lines += len(block.texts)
