@@ -73,17 +73,49 @@ CHECKPOINT_TERMINALS = {
 
 
 def plain_text(text: object, field: str) -> str:
-    """``text`` as a plain ``str``; ``TypeError`` naming ``field`` when it is not a ``str``."""
+    """``text`` as a plain ``str``; ``TypeError`` naming ``field`` when it is not a ``str``.
+
+    A ``str`` subclass (``enum.StrEnum``, ``numpy.str_``) is read as its text with
+    ``str.__str__``, never through an overridden ``__str__`` or ``__len__``, and what is
+    kept is a plain ``str`` (a value must not pickle as numpy's type).
+    """
     if type(text) is str:
         return text
     if isinstance(text, str):
-        return str(text)  # a str subclass: read its plain text
+        return str.__str__(text)
+    if isinstance(text, bytes | bytearray | memoryview):
+        raise TypeError(
+            f"{field} must be a str, not {type(text).__name__}: decode it first "
+            "(or open the file in text mode)"
+        )
     raise TypeError(f"{field} must be a str, not {type(text).__name__}")
 
 
 def entry_pattern(entry: str) -> str:
-    """The derived expression of an entry point, one named group per value rule."""
-    return _ENTRY_PATTERNS[entry]
+    """The derived expression of an entry point, one named group per value rule.
+
+    A kind of value is an entry too (``'postgres_lsn'``, ``'mysql_stream'``, ...): its text
+    on its own, which a class's constructor reads.  (Opaque positions are only defined by
+    the '#' that ends them in a checkpoint, and have no such entry.)
+    """
+    found = _ENTRY_PATTERNS.get(entry)
+    if found is None:
+        found = _kind_pattern(entry)
+    return found
+
+
+def _kind_pattern(kind: str) -> str:
+    alternatives = []
+    if kind in _fastpath.RULE_PATTERNS:
+        alternatives.append(_fastpath.RULE_PATTERNS[kind])
+    terminal = CHECKPOINT_TERMINALS.get(kind)
+    if terminal is not None and kind != "opaque":
+        # A checkpoint terminal ends in a look-ahead to the '#' after the field; on its
+        # own, the end of the text is that end.
+        alternatives.append(_fastpath.TERMINAL_PATTERNS[terminal].removesuffix("(?=#)"))
+    if not alternatives:
+        raise KeyError(kind)
+    return "|".join(f"(?:{a})" for a in alternatives)
 
 
 # Compiled on first use.  A race compiles twice, harmlessly.  Fork-safe as it is: plain
@@ -119,20 +151,23 @@ def value_matcher(kind: str) -> Callable[[str], bool]:
     """Whether a text is one value of ``kind``, by that kind's own rule of the grammar.
 
     A kind read inside checkpoints (a MySQL stream, ``$.000001:4``) takes that spelling
-    too: the checkpoint terminal, whose ``(?=#)`` looks at a '#' appended for the match.
+    too (``entry_pattern(kind)``).
     """
     found = _value_matchers.get(kind)
     if found is not None:
         return found
-    alternatives = []
-    if kind in _fastpath.RULE_PATTERNS:
-        alternatives.append(_fastpath.RULE_PATTERNS[kind] + "#")
-    if kind in CHECKPOINT_TERMINALS:
-        alternatives.append(f"(?:{_fastpath.TERMINAL_PATTERNS[CHECKPOINT_TERMINALS[kind]]})#")
-    match = re.compile("|".join(alternatives)).fullmatch
+    if kind == "opaque":
+        # Defined by the '#' that ends it: its terminal looks ahead to one.
+        opaque = re.compile(f"(?:{_fastpath.TERMINAL_PATTERNS['OPAQUE_POSITION']})#").fullmatch
 
-    def matches(text: str) -> bool:
-        return match(text + "#") is not None
+        def matches(text: str) -> bool:
+            return opaque(text + "#") is not None
+
+    else:
+        full = re.compile(entry_pattern(kind)).fullmatch
+
+        def matches(text: str) -> bool:
+            return full(text) is not None
 
     found = _value_matchers[kind] = matches
     return found
