@@ -20,7 +20,14 @@ from cdcpos._engines import describe_kind
 from cdcpos._errors import InvalidPosition
 from cdcpos._rules import KIND_ENTRY, MAX_LENGTH
 
-__all__ = ["diagnose", "first_problem", "known_mistake_hint", "too_long", "value_rejection"]
+__all__ = [
+    "diagnose",
+    "first_problem",
+    "known_mistake_hint",
+    "nearest_shape",
+    "too_long",
+    "value_rejection",
+]
 
 _partial_patterns: dict[str, Any] = {}
 
@@ -195,6 +202,18 @@ def diagnose(
         expected=expected,
         hint=known_mistake_hint(entry, original),
     )
+
+
+def nearest_shape(kinds: tuple[str, ...], text: str) -> tuple[str, int, str, str]:
+    """Of the kinds' shapes, the one ``text`` follows longest: ``(kind, index of the first
+    problem, what was expected there, the problem in words)``."""
+    found = [(first_problem(kind, text), kind) for kind in kinds]
+    (index, expected), kind = max(found, key=lambda item: item[0][0])
+    if index >= len(text):
+        problem = "unexpected end of input" if text else "empty input"
+    else:
+        problem = f"unexpected {text[index]!r}"
+    return kind, index, expected, problem
 
 
 def too_long(field: str, text: str) -> InvalidPosition:

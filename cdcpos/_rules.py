@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from cdcpos import _fastpath
 
 __all__ = [
+    "CHECKPOINT_POSITION_KINDS",
     "CHECKPOINT_TERMINALS",
     "ENTRY_FIELDS",
     "KIND_ENTRY",
@@ -26,6 +27,7 @@ __all__ = [
     "entry_pattern",
     "entry_rules",
     "plain_text",
+    "position_kind",
     "value_matcher",
 ]
 
@@ -69,6 +71,17 @@ CHECKPOINT_TERMINALS = {
     "oracle_stream": "CHECKPOINT_ORACLE_STREAM",
     "opaque": "OPAQUE_POSITION",
     "mysql_binlog": "CHECKPOINT_MYSQL_BINLOG",
+}
+
+
+#: Terminals of a position inside a checkpoint -> the kind of value they hold.
+CHECKPOINT_POSITION_KINDS = {
+    "CHECKPOINT_POSTGRES_LSN": "postgres_lsn",
+    "CHECKPOINT_SQLSERVER_LSN": "sqlserver_lsn",
+    "CHECKPOINT_ORACLE_STREAM": "oracle_stream",
+    "CHECKPOINT_MYSQL_STREAM": "mysql_stream",
+    "CHECKPOINT_MYSQL_BINLOG": "mysql_binlog",
+    "OPAQUE_POSITION": "opaque",
 }
 
 
@@ -171,6 +184,23 @@ def value_matcher(kind: str) -> Callable[[str], bool]:
 
     found = _value_matchers[kind] = matches
     return found
+
+
+_shapes: list[Callable[[str], re.Match[str] | None]] = []
+
+
+def position_kind(field: str) -> str:
+    """The kind a checkpoint's position field is read as (``'opaque'`` when no known
+    shape fits), by the checkpoint terminals in the grammar's order of priority."""
+    if not _shapes:
+        known = [
+            f"(?P<{kind}>{_fastpath.TERMINAL_PATTERNS[terminal]})"
+            for terminal, kind in CHECKPOINT_POSITION_KINDS.items()
+            if kind != "opaque"
+        ]
+        _shapes.append(re.compile(f"(?:{'|'.join(known)})#").fullmatch)
+    found = _shapes[0](field + "#")
+    return "opaque" if found is None else str(found.lastgroup)
 
 
 class CheckpointLayout(NamedTuple):

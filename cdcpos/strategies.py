@@ -55,6 +55,7 @@ from cdcpos._parse import RULE_CLASSES, normalize_lenient
 from cdcpos._positions.base import Position
 from cdcpos._positions.checkpoint import CHECKPOINT_POSITION_CLASSES
 from cdcpos._positions.times import _Instant
+from cdcpos._rules import position_kind
 
 __all__ = [
     "CHECKPOINT_POSITION_KINDS",
@@ -227,7 +228,19 @@ def _from_grammar(
     explicit = {name: _terminal(name) for name in names}
     explicit.update({k: v for k, v in (overrides or {}).items() if k in names})
     strategy: SearchStrategy[str] = from_lark(_grammar(), start=start, explicit=explicit)
+    if start in ("checkpoint", "start_position"):
+        # One engine per checkpoint: the grammar lets two known shapes of two engines
+        # through, the checkpoint class rejects them (cdcpos._positions.checkpoint).
+        strategy = strategy.filter(_one_engine)
     return strategy
+
+
+def _one_engine(text: str) -> bool:
+    fields = text.split("#")
+    if not text.startswith("checkpoint:") or len(fields) != 8 or fields[5] == "*":
+        return True
+    kinds = (position_kind(fields[2]), position_kind(fields[5]))
+    return len({KIND_FAMILY[k] for k in kinds if k in KIND_FAMILY}) <= 1
 
 
 def _lexed_kinds(entry: str, text: str) -> list[str]:
