@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from cdcpos._diagnose import diagnose, nearest_shape, too_long
 from cdcpos._engines import (
     CHECKPOINT_SHAPES,
     KIND_FAMILY,
@@ -122,7 +121,9 @@ def _parse_one(
     field = field or ENTRY_FIELDS[entry]
     original = plain_text(text, field)
     if len(original) > MAX_LENGTH:
-        raise too_long(field, original)
+        from cdcpos import _diagnose  # the error path only: import cdcpos stays cheap
+
+        raise _diagnose.too_long(field, original)
     candidate = normalize_lenient(original) if lenient else original
     match = matcher(entry)(candidate)
     if match is not None:
@@ -134,7 +135,9 @@ def _parse_one(
                 rejected.reason, field=field, text=original, hint=rejected.hint
             ) from None
     else:
-        raise diagnose(entry, field, original, candidate, lenient) from None
+        from cdcpos import _diagnose  # the error path only: import cdcpos stays cheap
+
+        raise _diagnose.diagnose(entry, field, original, candidate, lenient) from None
     if engine is not None:
         check_engine(value, engine, field=field, text=original)
     return value
@@ -205,7 +208,9 @@ def _check_opaque_positions(
         if fields[number] == "*" or position_kind(fields[number]) != "opaque":
             continue  # no second position, or a known shape
         position = fields[number]
-        kind, index, expected, problem = nearest_shape(shapes, position)
+        from cdcpos import _diagnose  # the error path only: import cdcpos stays cheap
+
+        kind, index, expected, problem = _diagnose.nearest_shape(shapes, position)
         start = offset + sum(len(f) + 1 for f in fields[:number])
         shown = ", ".join(describe_kind(s) for s in shapes)
         raise InvalidPosition(

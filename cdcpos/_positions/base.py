@@ -18,7 +18,6 @@ import contextlib
 from collections.abc import Callable
 from typing import Any, ClassVar, NoReturn
 
-from cdcpos._diagnose import too_long, value_rejection
 from cdcpos._errors import InvalidPosition, Rejected
 from cdcpos._rules import MAX_LENGTH, plain_text, value_matcher
 
@@ -190,7 +189,9 @@ def read(cls: Any, text: object) -> Any:
     field = cls.__name__
     checked = plain_text(text, field)
     if len(checked) > MAX_LENGTH:
-        raise too_long(field, checked)
+        from cdcpos import _diagnose  # the error path only: import cdcpos stays cheap
+
+        raise _diagnose.too_long(field, checked)
     if value_matcher(cls.kind)(checked):
         try:
             return cls._from_token(checked)
@@ -198,7 +199,9 @@ def read(cls: Any, text: object) -> Any:
             raise InvalidPosition(
                 rejected.reason, field=field, text=checked, hint=rejected.hint
             ) from None
-    raise value_rejection(cls.kind, field, checked)
+    from cdcpos import _diagnose  # the error path only: import cdcpos stays cheap
+
+    raise _diagnose.value_rejection(cls.kind, field, checked)
 
 
 def _adopt(self: Position, other: Position) -> None:
