@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import _thread
 import gc
+import io
 import os
 
 from cdcpos._errors import InvalidPosition, Rejected
 from cdcpos._parse import _parse_one, builders_by_group, matcher
 from cdcpos._positions import Position
-from cdcpos._rules import MAX_LENGTH
+from cdcpos._rules import ENTRY_FIELDS, MAX_LENGTH
 
 # typing only for the checker: importing it is a cost ``import cdcpos`` need not pay.  At
 # run time @overload is a no-op (the stubs are replaced by the implementation below).
@@ -154,52 +155,85 @@ def parse_many(  # noqa: F811
     :class:`InvalidPosition`, whose ``index`` attribute says which), ``'skip'`` (bad
     strings are left out) or ``'collect'`` (returns ``(values, [(index, error), ...])``).
 
+    ``texts`` is an iterable of ``str`` (a ``str`` or ``bytes`` itself is a ``TypeError``:
+    its items would be characters).  An item that is not a ``str`` raises ``TypeError``
+    with ``errors='raise'``; with ``'skip'``/``'collect'`` it is one bad item like a bad
+    string, reported as an :class:`InvalidPosition` whose ``text`` is ``None``.
+
     >>> import cdcpos
     >>> cdcpos.parse_many(["0/1", "0/2"])
     [PostgresLsn('0/1'), PostgresLsn('0/2')]
-    >>> values, problems = cdcpos.parse_many(["0/1", "0/x"], errors="collect")
+    >>> values, problems = cdcpos.parse_many(["0/1", "0/x", None], errors="collect")
     >>> values, [(i, e.column) for i, e in problems]
-    ([PostgresLsn('0/1')], [(1, 3)])
+    ([PostgresLsn('0/1')], [(1, 3), (2, None)])
     """
     _check_errors(errors)
     entry = _entry_of(kind)
+    _check_iterable(texts, "parse_many")
     _pause_gc()
     try:
-        return _parse_all(texts, entry, engine, errors, lenient)
+        values, problems = _parse_all(texts, entry, engine, lenient, errors)
     finally:
         _resume_gc()
+    if errors == "collect":
+        return values, [(index, _as_reported(error, entry, index)) for index, error in problems]
+    return values
+
+
+def _check_iterable(texts: object, function: str) -> None:
+    if isinstance(texts, str | bytes | bytearray | memoryview):
+        raise TypeError(
+            f"{function} takes an iterable of str (a list, a file), not a "
+            f"{type(texts).__name__}, whose items would be characters; "
+            f"for one value use cdcpos.parse(), or pass [text]"
+        )
+
+
+def _as_reported(error: InvalidPosition | TypeError, entry: str, index: int) -> InvalidPosition:
+    """A bad item as ``collect`` reports it: an item that is not a ``str`` too."""
+    if isinstance(error, InvalidPosition):
+        return error
+    return InvalidPosition(
+        error.args[0], field=ENTRY_FIELDS[entry], text=None, index=index, hint=_type_hint(error)
+    )
+
+
+def _type_hint(error: TypeError) -> str | None:
+    return "open the file in text mode" if "text mode" in str(error) else None
+
+
+_Problems = list[tuple[int, "InvalidPosition | TypeError"]]
 
 
 def _parse_all(
-    texts: Iterable[str], entry: str, engine: str | None, errors: str, lenient: bool
-) -> Any:
+    texts: Iterable[object], entry: str, engine: str | None, lenient: bool, errors: str
+) -> tuple[list[Position], _Problems]:
+    """Values, and the bad items as ``(index, InvalidPosition or TypeError)``; with
+    ``errors='raise'`` the first bad item raises instead."""
     values: list[Position] = []
-    problems: list[tuple[int, InvalidPosition]] = []
+    problems: _Problems = []
     append = values.append
     if engine is None and not lenient:
         # The hot loop: one derived-regex match and one constructor per string.  Any
-        # string it cannot take whole goes through the full single-string path.
+        # item it cannot take whole (a str subclass too: it must be read by its plain
+        # text, never by its own __len__) goes through the full single-string path.
         match = matcher(entry)
         build = builders_by_group(entry)
         limit = MAX_LENGTH
         for index, text in enumerate(texts):
-            try:
-                found = match(text) if len(text) <= limit else None
-            except TypeError:  # not a str: the slow path says so
-                found = None
-            if found is not None:
-                try:
-                    append(build[found.lastindex](text))  # type: ignore[index]
-                    continue
-                except Rejected:
-                    pass
+            if type(text) is str and len(text) <= limit:
+                found = match(text)
+                if found is not None:
+                    try:
+                        append(build[found.lastindex](text))  # type: ignore[index]
+                        continue
+                    except Rejected:
+                        pass
             _parse_slow_item(entry, text, None, False, index, errors, append, problems)
     else:
         for index, text in enumerate(texts):
             _parse_slow_item(entry, text, engine, lenient, index, errors, append, problems)
-    if errors == "collect":
-        return values, problems
-    return values
+    return values, problems
 
 
 def _parse_slow_item(
@@ -210,7 +244,7 @@ def _parse_slow_item(
     index: int,
     errors: str,
     append: Callable[[Position], None],
-    problems: list[tuple[int, InvalidPosition]],
+    problems: _Problems,
 ) -> None:
     try:
         append(_parse_one(entry, text, engine, lenient))
@@ -219,6 +253,11 @@ def _parse_slow_item(
             raise error.with_index(index) from None
         if errors == "collect":
             problems.append((index, error.with_index(index)))
+    except TypeError as error:  # an item that is not a str
+        if errors == "raise":
+            raise TypeError(f"item {index}: {error}") from None
+        if errors == "collect":
+            problems.append((index, error))
 
 
 def iter_parse(
@@ -230,11 +269,13 @@ def iter_parse(
     lenient: bool = False,
     chunk_size: int = 4096,
 ) -> Iterator[Position | InvalidPosition]:
-    """Parse lines lazily (a file object works), in constant memory.
+    """Parse lines lazily (a file object opened in text mode works), in constant memory.
 
     Line terminators (``\\n``, ``\\r\\n``) are removed; nothing else is.  ``errors``:
     ``'raise'``, ``'skip'``, or ``'collect'`` (the error is yielded in the value's place).
-    Work is done in chunks of ``chunk_size`` lines through :func:`parse_many`.
+    Work is done in chunks of ``chunk_size`` lines through :func:`parse_many`, and items
+    that are not ``str`` are treated as there.  A ``str``, ``bytes`` or a file opened in
+    binary mode is a ``TypeError``.
 
     >>> import cdcpos, io
     >>> list(cdcpos.iter_parse(io.StringIO("0/1\\n0/2\\r\\n")))
@@ -242,49 +283,76 @@ def iter_parse(
     """
     # Arguments are checked now, not at the first next() of a generator.
     _check_errors(errors)
-    _entry_of(kind)
-    return _iter_chunks(lines, kind, engine, errors, lenient, chunk_size)
+    entry = _entry_of(kind)
+    _check_iterable(lines, "iter_parse")
+    if isinstance(lines, io.RawIOBase | io.BufferedIOBase) or "b" in str(
+        getattr(lines, "mode", "")
+    ):
+        raise TypeError(
+            "iter_parse reads lines of text: open the file in text mode "
+            "(open(path, encoding='utf-8')), not binary mode"
+        )
+    return _iter_chunks(lines, entry, engine, errors, lenient, chunk_size)
 
 
 def _iter_chunks(
-    lines: Iterable[str],
-    kind: str | None,
+    lines: Iterable[object],
+    entry: str,
     engine: str | None,
     errors: str,
     lenient: bool,
     chunk_size: int,
 ) -> Iterator[Position | InvalidPosition]:
     start = 0
-    chunk: list[str] = []
+    chunk: list[object] = []
     for line in lines:
-        if line.endswith("\n"):
-            line = line[:-2] if line.endswith("\r\n") else line[:-1]
+        if isinstance(line, str):
+            line = str.__str__(line)  # a str subclass by its text
+            if line.endswith("\n"):
+                line = line[:-2] if line.endswith("\r\n") else line[:-1]
         chunk.append(line)
         if len(chunk) >= chunk_size:
-            yield from _parse_chunk(chunk, start, kind, engine, errors, lenient)
+            yield from _parse_chunk(chunk, start, entry, engine, errors, lenient)
             start += len(chunk)
             chunk = []
     if chunk:
-        yield from _parse_chunk(chunk, start, kind, engine, errors, lenient)
+        yield from _parse_chunk(chunk, start, entry, engine, errors, lenient)
 
 
 def _parse_chunk(
-    chunk: list[str], start: int, kind: str | None, engine: str | None, errors: str, lenient: bool
+    chunk: list[object],
+    start: int,
+    entry: str,
+    engine: str | None,
+    errors: str,
+    lenient: bool,
 ) -> Iterator[Position | InvalidPosition]:
-    values, problems = parse_many(
-        chunk, kind=kind, engine=engine, errors="collect", lenient=lenient
-    )
+    _pause_gc()  # per chunk, never across a yield
+    try:
+        values, problems = _parse_all(chunk, entry, engine, lenient, "collect")
+    finally:
+        _resume_gc()
     if not problems:
         yield from values
         return
     if errors == "raise":
         index, error = problems[0]
         yield from values[:index]
-        raise error.with_index(start + index)
+        if isinstance(error, InvalidPosition):
+            raise error.with_index(start + index)
+        if isinstance(chunk[index], bytes | bytearray):
+            raise TypeError(
+                f"line {start + index + 1} is bytes: iter_parse reads text; open the file "
+                "in text mode (open(path, encoding='utf-8'))"
+            )
+        raise TypeError(f"item {start + index}: {error}")
     if errors == "skip":
         yield from values
         return
-    bad = {index: error.with_index(start + index) for index, error in problems}
+    bad = {
+        index: _as_reported(error, entry, start + index).with_index(start + index)
+        for index, error in problems
+    }
     ok = iter(values)
     for index in range(len(chunk)):
         yield bad[index] if index in bad else next(ok)

@@ -18,9 +18,16 @@ import string
 
 from cdcpos._engines import describe_kind
 from cdcpos._errors import InvalidPosition
-from cdcpos._rules import KIND_ENTRY, MAX_LENGTH, entry_matcher
+from cdcpos._rules import KIND_ENTRY, MAX_LENGTH
 
-__all__ = ["diagnose", "first_problem", "known_mistake_hint", "too_long", "value_rejection"]
+__all__ = [
+    "diagnose",
+    "first_problem",
+    "known_mistake_hint",
+    "nearest_shape",
+    "too_long",
+    "value_rejection",
+]
 
 
 def first_problem(entry: str, text: str) -> tuple[int, str]:
@@ -112,6 +119,18 @@ def diagnose(
     )
 
 
+def nearest_shape(kinds: tuple[str, ...], text: str) -> tuple[str, int, str, str]:
+    """Of the kinds' shapes, the one ``text`` follows longest: ``(kind, index of the first
+    problem, what was expected there, the problem in words)``."""
+    found = [(first_problem(kind, text), kind) for kind in kinds]
+    (index, expected), kind = max(found, key=lambda item: item[0][0])
+    if index >= len(text):
+        problem = "unexpected end of input" if text else "empty input"
+    else:
+        problem = f"unexpected {text[index]!r}"
+    return kind, index, expected, problem
+
+
 def too_long(field: str, text: str) -> InvalidPosition:
     """The error for an input over ``MAX_LENGTH``, found before any matching."""
     return InvalidPosition(
@@ -125,24 +144,33 @@ def too_long(field: str, text: str) -> InvalidPosition:
 def value_rejection(kind: str, field: str, text: str) -> InvalidPosition:
     """The error for a ``text`` that the rule of ``kind`` rejected (a class's constructor).
 
-    Another kind's text is named ("this is a PostgreSQL LSN, not an Oracle SCN"); other
-    text is diagnosed against the entry where the kind is read on its own.
+    The constructor of a kind speaks of that kind: the first problem is found against the
+    kind's own expression (``PostgresLsn("6916533")`` is not a PostgreSQL LSN because an
+    LSN has a '/', not because it would be an Oracle SCN).
     """
     if len(text) > MAX_LENGTH:
         return too_long(field, text)
+    what = describe_kind(kind)
+    if kind == "opaque":  # defined only by the '#' that ends it in a checkpoint
+        return InvalidPosition(
+            f"not {what}: printable ASCII without '#', and not '*'", field=field, text=text
+        )
+    index, expected = first_problem(kind, text)
+    if index >= len(text):
+        problem = "unexpected end of input" if text else "empty input"
+    else:
+        problem = f"unexpected {text[index]!r}"
+    # The known mistakes are those of the entry where the kind is read on its own (none
+    # for the kinds written only inside checkpoints).
     entry = KIND_ENTRY.get(kind)
-    if entry is None:  # a kind found only inside checkpoints
-        return InvalidPosition(
-            f"not {describe_kind(kind)} as written inside a checkpoint", field=field, text=text
-        )
-    found = entry_matcher(entry)(text)
-    if found is not None and found.lastgroup != kind:
-        return InvalidPosition(
-            f"this is {describe_kind(str(found.lastgroup))}, not {describe_kind(kind)}",
-            field=field,
-            text=text,
-        )
-    return diagnose(entry, field, text, text, False)
+    return InvalidPosition(
+        f"not {what}: {problem}",
+        field=field,
+        text=text,
+        column=index + 1,
+        expected=expected,
+        hint=None if entry is None else known_mistake_hint(entry, text),
+    )
 
 
 # ====================================================================== known mistakes

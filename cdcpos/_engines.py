@@ -43,6 +43,15 @@ KIND_FAMILY: dict[str, str] = {
     "oracle_stream": "oracle",
 }
 
+#: The position shapes each family writes inside checkpoints (families absent here write
+#: shapes cdcpos does not know: their checkpoints hold opaque positions).
+CHECKPOINT_SHAPES: dict[str, tuple[str, ...]] = {
+    "mysql": ("mysql_binlog", "mysql_stream"),
+    "postgres": ("postgres_lsn",),
+    "sqlserver": ("sqlserver_lsn",),
+    "oracle": ("oracle_stream",),
+}
+
 _KIND_NAMES = {
     "date": "a date",
     "checkpoint": "a recovery checkpoint",

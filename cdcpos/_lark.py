@@ -7,6 +7,7 @@ fast path builds, from the same ``(terminal, text)`` tokens.
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -18,6 +19,17 @@ __all__ = ["lark_parser", "parse_with_lark", "values_transformer"]
 
 _lock = threading.Lock()
 _parsers: dict[bool, Any] = {}
+
+
+def _after_fork_in_child() -> None:
+    # A thread of the parent may have held the lock while building: in the child that
+    # thread does not exist, and the lock would never be released.  What was built is
+    # kept (a dict entry is set whole), what was being built is built again.
+    global _lock
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def values_transformer() -> Any:

@@ -11,7 +11,13 @@ lark.  Many strings at once: ``cdcpos._bulk``.
 
 from __future__ import annotations
 
-from cdcpos._engines import KIND_FAMILY, NO_TIME_START, describe_kind, family_of_engine
+from cdcpos._engines import (
+    CHECKPOINT_SHAPES,
+    KIND_FAMILY,
+    NO_TIME_START,
+    describe_kind,
+    family_of_engine,
+)
 from cdcpos._errors import InvalidPosition, Rejected
 from cdcpos._positions import (
     Checkpoint,
@@ -38,6 +44,7 @@ from cdcpos._rules import (
     entry_matcher,
     entry_rules,
     plain_text,
+    position_kind,
 )
 
 # Not imported by ``import cdcpos`` (a cold start near the interpreter's own): typing
@@ -177,6 +184,7 @@ def check_engine(value: Position, engine: str, *, field: str, text: str) -> None
             )
         return
     if kind == "checkpoint":
+        _check_opaque_positions(value, engine, family, field=field, text=text)  # type: ignore[arg-type]
         kind = value.engine_kind  # type: ignore[attr-defined]
         if kind == "opaque":
             return
@@ -195,12 +203,46 @@ def check_engine(value: Position, engine: str, *, field: str, text: str) -> None
     )
 
 
+def _check_opaque_positions(
+    value: Checkpoint, engine: str, family: str, *, field: str, text: str
+) -> None:
+    """An engine whose shapes cdcpos knows writes no opaque position [decision]: such a
+    position is an error saying which of that engine's shapes it comes nearest to."""
+    shapes = CHECKPOINT_SHAPES.get(family)
+    if shapes is None:  # an engine whose shapes cdcpos does not know: opaque is its form
+        return
+    checkpoint = str(value)
+    offset = max(text.find(checkpoint), 0)  # lenient input: where the checkpoint starts
+    fields = checkpoint.split("#")
+    for which, number in (("position", 2), ("second position", 5)):
+        if fields[number] == "*" or position_kind(fields[number]) != "opaque":
+            continue  # no second position, or a known shape
+        position = fields[number]
+        from cdcpos import _diagnose  # the error path only: import cdcpos stays cheap
+
+        kind, index, expected, problem = _diagnose.nearest_shape(shapes, position)
+        start = offset + sum(len(f) + 1 for f in fields[:number])
+        shown = ", ".join(describe_kind(s) for s in shapes)
+        raise InvalidPosition(
+            f"the {which} {position!r} is not a position of engine {engine!r}: not "
+            f"{describe_kind(kind)}: {problem}",
+            field=field,
+            text=text,
+            column=start + index + 1,
+            expected=expected,
+            hint=f"engine {engine!r} writes {shown} in checkpoints; without an engine (or for "
+            "an engine whose positions cdcpos does not know) other fields are opaque positions",
+        )
+
+
 def parse_start_position(
     text: str, *, engine: str | None = None, lenient: bool = False
 ) -> Position:
     """Parse a ``CdcStartPosition``: a date, a checkpoint, or a native position.
 
-    ``engine`` (a DMS ``EngineName``) rejects positions that engine cannot have written;
+    ``engine`` (a DMS ``EngineName``) rejects positions that engine cannot have written
+    (for an engine whose checkpoint positions cdcpos knows, an opaque position too, with
+    the nearest of that engine's shapes in the message);
     ``lenient=True`` first removes surrounding whitespace and quotes.  Raises
     :class:`InvalidPosition`; ``TypeError`` when ``text`` is not a ``str``.
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = [
+    "CHECKPOINT_POSITION_KINDS",
     "CHECKPOINT_TERMINALS",
     "ENTRY_FIELDS",
     "KIND_ENTRY",
@@ -32,6 +33,7 @@ __all__ = [
     "entry_pattern",
     "entry_rules",
     "plain_text",
+    "position_kind",
     "value_matcher",
 ]
 
@@ -78,18 +80,61 @@ CHECKPOINT_TERMINALS = {
 }
 
 
+#: Terminals of a position inside a checkpoint -> the kind of value they hold.
+CHECKPOINT_POSITION_KINDS = {
+    "CHECKPOINT_POSTGRES_LSN": "postgres_lsn",
+    "CHECKPOINT_SQLSERVER_LSN": "sqlserver_lsn",
+    "CHECKPOINT_ORACLE_STREAM": "oracle_stream",
+    "CHECKPOINT_MYSQL_STREAM": "mysql_stream",
+    "CHECKPOINT_MYSQL_BINLOG": "mysql_binlog",
+    "OPAQUE_POSITION": "opaque",
+}
+
+
 def plain_text(text: object, field: str) -> str:
-    """``text`` as a plain ``str``; ``TypeError`` naming ``field`` when it is not a ``str``."""
+    """``text`` as a plain ``str``; ``TypeError`` naming ``field`` when it is not a ``str``.
+
+    A ``str`` subclass (``enum.StrEnum``, ``numpy.str_``) is read as its text with
+    ``str.__str__``, never through an overridden ``__str__`` or ``__len__``, and what is
+    kept is a plain ``str`` (a value must not pickle as numpy's type).
+    """
     if type(text) is str:
         return text
     if isinstance(text, str):
-        return str(text)  # a str subclass: read its plain text
+        return str.__str__(text)
+    if isinstance(text, bytes | bytearray | memoryview):
+        raise TypeError(
+            f"{field} must be a str, not {type(text).__name__}: decode it first "
+            "(or open the file in text mode)"
+        )
     raise TypeError(f"{field} must be a str, not {type(text).__name__}")
 
 
 def entry_pattern(entry: str) -> str:
-    """The derived expression of an entry point, one named group per value rule."""
-    return _ENTRY_PATTERNS[entry]
+    """The derived expression of an entry point, one named group per value rule.
+
+    A kind of value is an entry too (``'postgres_lsn'``, ``'mysql_stream'``, ...): its text
+    on its own, which a class's constructor reads.  (Opaque positions are only defined by
+    the '#' that ends them in a checkpoint, and have no such entry.)
+    """
+    found = _ENTRY_PATTERNS.get(entry)
+    if found is None:
+        found = _kind_pattern(entry)
+    return found
+
+
+def _kind_pattern(kind: str) -> str:
+    alternatives = []
+    if kind in _fastpath.RULE_PATTERNS:
+        alternatives.append(_fastpath.RULE_PATTERNS[kind])
+    terminal = CHECKPOINT_TERMINALS.get(kind)
+    if terminal is not None and kind != "opaque":
+        # A checkpoint terminal ends in a look-ahead to the '#' after the field; on its
+        # own, the end of the text is that end.
+        alternatives.append(_fastpath.TERMINAL_PATTERNS[terminal].removesuffix("(?=#)"))
+    if not alternatives:
+        raise KeyError(kind)
+    return "|".join(f"(?:{a})" for a in alternatives)
 
 
 # Compiled on first use.  A race compiles twice, harmlessly.  Fork-safe as it is: plain
@@ -285,25 +330,47 @@ def value_matcher(kind: str) -> Callable[[str], bool]:
     """Whether a text is one value of ``kind``, by that kind's own rule of the grammar.
 
     A kind read inside checkpoints (a MySQL stream, ``$.000001:4``) takes that spelling
-    too: the checkpoint terminal, whose ``(?=#)`` looks at a '#' appended for the match.
+    too (``entry_pattern(kind)``).
     """
     found = _value_matchers.get(kind)
     if found is not None:
         return found
-    alternatives = []
-    if kind in _fastpath.RULE_PATTERNS:
-        alternatives.append(_fastpath.RULE_PATTERNS[kind] + "#")
-    if kind in CHECKPOINT_TERMINALS:
-        alternatives.append(f"(?:{_fastpath.TERMINAL_PATTERNS[CHECKPOINT_TERMINALS[kind]]})#")
     import re
 
-    match = re.compile("|".join(alternatives)).fullmatch
+    if kind == "opaque":
+        # Defined by the '#' that ends it: its terminal looks ahead to one.
+        opaque = re.compile(f"(?:{_fastpath.TERMINAL_PATTERNS['OPAQUE_POSITION']})#").fullmatch
 
-    def matches(text: str) -> bool:
-        return match(text + "#") is not None
+        def matches(text: str) -> bool:
+            return opaque(text + "#") is not None
+
+    else:
+        full = re.compile(entry_pattern(kind)).fullmatch
+
+        def matches(text: str) -> bool:
+            return full(text) is not None
 
     found = _value_matchers[kind] = matches
     return found
+
+
+_shapes: list[Callable[[str], re.Match[str] | None]] = []
+
+
+def position_kind(field: str) -> str:
+    """The kind a checkpoint's position field is read as (``'opaque'`` when no known
+    shape fits), by the checkpoint terminals in the grammar's order of priority."""
+    if not _shapes:
+        import re
+
+        known = [
+            f"(?P<{kind}>{_fastpath.TERMINAL_PATTERNS[terminal]})"
+            for terminal, kind in CHECKPOINT_POSITION_KINDS.items()
+            if kind != "opaque"
+        ]
+        _shapes.append(re.compile(f"(?:{'|'.join(known)})#").fullmatch)
+    found = _shapes[0](field + "#")
+    return "opaque" if found is None else str(found.lastgroup)
 
 
 class CheckpointLayout:

@@ -141,15 +141,22 @@ def test_threads_agree_with_one_thread() -> None:
 
 
 def test_import_is_cheap() -> None:
+    # Nor the diagnosis (its hint expressions): only a rejection needs it.
     code = (
         "import sys, cdcpos\n"
-        "print(sorted(m for m in ('lark', 'regex', 'pydantic', 'hypothesis', 'boto3', 'tqdm')"
-        " if m in sys.modules))"
+        "print(sorted(m for m in ('lark', 'regex', 'pydantic', 'hypothesis', 'boto3', 'tqdm',"
+        " 'numpy', 'cdcpos._diagnose', 'cdcpos._lark') if m in sys.modules))\n"
+        "cdcpos.parse('0/1')\n"
+        "print('cdcpos._diagnose' in sys.modules)\n"
+        "try:\n"
+        "    cdcpos.parse('0/x')\n"
+        "except cdcpos.InvalidPosition:\n"
+        "    print('cdcpos._diagnose' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout.strip() == "[]"
+    assert result.stdout.split() == ["[]", "False", "True"]
 
 
 def test_examples_file_parses_as_documented() -> None:

@@ -6,7 +6,7 @@ clocks), ``start_time`` (``CdcStartTime``), ``postgres``, ``mysql``, ``sqlserver
 The public classes say ``__module__ == "cdcpos"``: users import them from there.
 """
 
-from cdcpos._positions.base import Position, sort_key
+from cdcpos._positions.base import Position, seal, sort_key
 from cdcpos._positions.checkpoint import Checkpoint, OpaquePosition
 from cdcpos._positions.db2 import Db2Lri, Db2Now, Db2Timestamp
 from cdcpos._positions.mysql import MySqlBinlogPosition, MySqlStreamPosition
@@ -14,6 +14,8 @@ from cdcpos._positions.oracle import OracleScn, OracleStreamPosition
 from cdcpos._positions.postgres import PostgresLsn
 from cdcpos._positions.sqlserver import SqlServerLsn
 from cdcpos._positions.times import CommitTime, DatePosition, ServerTime, StopPosition
+
+seal()  # every value class is defined: subclasses are refused from here on (see Position)
 
 __all__ = [
     "Checkpoint",

@@ -32,12 +32,30 @@ MAX_U64 = (1 << 64) - 1
 MAX_U32 = (1 << 32) - 1
 MAX_U16 = (1 << 16) - 1
 
+_sealed = False
+
+
+def seal() -> None:
+    """Refuse subclasses from now on: called once every value class is defined."""
+    global _sealed
+    _sealed = True
+
 
 class Position:
     """Base of every cdcpos value.
 
     Subclasses define ``kind``, a ``_key`` (the comparison key) and a ``_domain``: a
     string naming what the key is comparable with.  Equal domains imply one class.
+
+    The value classes are final: defining a subclass outside cdcpos raises ``TypeError``.
+    Equality, hashing and order are defined per class (a value equals only a value of its
+    own class), which a subclass could only break; wrap a value instead.
+
+    >>> import cdcpos
+    >>> class MyLsn(cdcpos.PostgresLsn): ...
+    Traceback (most recent call last):
+    ...
+    TypeError: cdcpos value classes cannot be subclassed (MyLsn from PostgresLsn): ...
     """
 
     __slots__ = ()
@@ -45,6 +63,17 @@ class Position:
     kind: ClassVar[str]
     _domain: str
     _key: Any
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # cdcpos defines all its classes while cdcpos._positions is imported, then seals.
+        if _sealed:
+            base = next(b for b in cls.__mro__[1:] if b.__module__ == "cdcpos")
+            raise TypeError(
+                f"cdcpos value classes cannot be subclassed ({cls.__name__} from "
+                f"{base.__name__}): equality, hashing and order are defined per class, "
+                "so a subclass would break them; wrap the value in your own class instead"
+            )
+        super().__init_subclass__(**kwargs)
 
     # -- parsing from text: every public class accepts its own canonical text ----------
     def __init__(self, text: str) -> None:  # pragma: no cover - replaced per class
@@ -258,10 +287,14 @@ class _IntegerPosition(Position):
     __module__ = "cdcpos"  # help() of the public subclasses lists it
     _key: int
     _max: ClassVar[int]
+    _max_text: ClassVar[str]  # the bound as people write it (2**64-1)
+    _range_name: ClassVar[str]  # how messages name the value ("pg_lsn", as PostgreSQL)
 
     def __init__(self, value: str | int) -> None:
         if isinstance(value, int) and not isinstance(value, bool):
-            object.__setattr__(self, "_key", _check_range(type(self), value))
+            # int.__index__ of an int subclass (IntEnum) is a plain int: int(lsn) must
+            # not hand back the subclass.
+            object.__setattr__(self, "_key", check_range(type(self), int.__index__(value)))
             return
         _adopt(self, read(type(self), value))
 
@@ -281,10 +314,24 @@ class _IntegerPosition(Position):
 set_int = _slot_setter(_IntegerPosition, "_key")
 
 
-def _check_range(cls: type[_IntegerPosition], value: int) -> int:
-    if not 0 <= value <= cls._max:
-        raise ValueError(f"{cls.__name__} must be between 0 and {cls._max}, not {value}")
-    return value
+def check_range(cls: type[_IntegerPosition], value: int) -> int:
+    """``value`` when the class holds it, else :class:`InvalidPosition` ("out of range")."""
+    if 0 <= value <= cls._max:
+        return value
+    raise InvalidPosition(
+        f"{cls._range_name} out of range: {describe_int(value)} is not between 0 and "
+        f"{cls._max} ({cls._max_text})",
+        field=cls.__name__,
+        text=None,
+    )
+
+
+def describe_int(value: int) -> str:
+    """An integer for a message: its digits, or its size when printing it would not do
+    (past Python's digit limit, ``str()`` of an int raises)."""
+    if value.bit_length() <= 256:
+        return str(value)
+    return f"{'-' if value < 0 else ''}an integer of {value.bit_length()} bits"
 
 
 def sort_key(value: Position) -> tuple[str, Any]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
+from cdcpos._engines import KIND_FAMILY, describe_kind
+from cdcpos._errors import Rejected
 from cdcpos._positions.base import (
     Position,
     _adopt,
@@ -18,7 +21,7 @@ from cdcpos._positions.mysql import MySqlBinlogPosition, MySqlStreamPosition
 from cdcpos._positions.oracle import OracleStreamPosition
 from cdcpos._positions.postgres import PostgresLsn
 from cdcpos._positions.sqlserver import SqlServerLsn
-from cdcpos._rules import checkpoint_layout
+from cdcpos._rules import checkpoint_layout, position_kind
 
 TYPE_CHECKING = False  # typing only for the checker: not for ``import cdcpos``
 if TYPE_CHECKING:
@@ -96,6 +99,10 @@ class Checkpoint(Position):
     so that order agrees with equality (equal means the same text).  Checkpoints of
     different engines (or with opaque positions) do not order.
 
+    One engine per checkpoint [decision]: when both positions have known shapes, they are
+    of one engine family (a MySQL binlog position and a MySQL stream are one family); an
+    opaque position pairs with anything.  Binlog numbers inside are at most 2**64-1.
+
     >>> import cdcpos
     >>> ck = cdcpos.parse_checkpoint("checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0")
     >>> ck.version, ck.counters, ck.position, ck.second_position
@@ -124,7 +131,13 @@ class Checkpoint(Position):
     @classmethod
     def _from_token(cls, token: str) -> Checkpoint:
         # The bulk path's constructor: one slot write.  ``_decoded`` stays unset until
-        # a field is first read.
+        # a field is first read.  A second position ('*' is none: the only field that can
+        # be '*') must be of the first one's engine.
+        if "#*#" not in token:
+            _check_one_engine(token)
+        # A binlog number over 2**64-1 has 20 digits or more, in a field with a '.'.
+        if "." in token and _LONG_NUMBER(token) is not None:
+            _check_binlog_bounds(token)
         self = _new(cls)
         _set_text(self, token)
         return self
@@ -256,6 +269,52 @@ class Checkpoint(Position):
     def __reduce__(self) -> tuple[Any, ...]:
         # The text only (see Position.__reduce__): the fields decode on first use again.
         return (_newobj, (Checkpoint,), self._text, None, None, _TEXT_SETTER)
+
+
+def _check_one_engine(token: str) -> None:
+    """``Rejected`` when both positions have known shapes of two engine families.
+
+    One engine per checkpoint [decision]: DMS writes both positions from one source.
+    The grammar cannot say it: an opaque position (any field text) pairs with anything,
+    so only a look-ahead excluding every known shape from opaque text could, and the
+    expressions derived from the grammar (portable, and the linear diagnosis) carry no
+    such look-ahead.  So it is checked here, like an SCN's bound.
+    """
+    fields = token.split("#")
+    colons = fields[2].count(":")
+    if colons != 1 and colons == fields[5].count(":"):
+        # No ':' is a PostgreSQL LSN, two a SQL Server LSN, six a MySQL stream (one is
+        # ambiguous: an Oracle stream or a binlog position), or else opaque: one engine.
+        return
+    first, second = position_kind(fields[2]), position_kind(fields[5])
+    if first == "opaque" or second == "opaque":
+        return
+    first_family, second_family = KIND_FAMILY[first], KIND_FAMILY[second]
+    if first_family != second_family:
+        raise Rejected(
+            f"positions of two engines: the position is {describe_kind(first)} ({first}, "
+            f"{first_family}) and the second position {describe_kind(second)} ({second}, "
+            f"{second_family})",
+            "DMS writes both positions of a checkpoint from one source engine; an opaque "
+            "position (an engine cdcpos does not know) pairs with any",
+        )
+
+
+_LONG_NUMBER = re.compile("[0-9]{20}").search
+
+
+def _check_binlog_bounds(token: str) -> None:
+    """``Rejected`` when a MySQL position of the checkpoint has a number over 2**64-1.
+
+    Checked when the checkpoint is read (its fields are decoded only when first used).
+    """
+    fields = token.split("#")
+    for field in (fields[2], fields[5]):
+        kind = position_kind(field) if field != "*" else "opaque"
+        if kind == "mysql_binlog":
+            MySqlBinlogPosition._from_token(field)
+        elif kind == "mysql_stream":
+            MySqlStreamPosition._from_token(field)
 
 
 _set_text = _slot_setter(Checkpoint, "_text")

@@ -25,7 +25,16 @@ class Db2Timestamp(_Instant):
 class Db2Now(Position):
     """Db2 LUW ``StartFromContext`` ``NOW`` [doc]: start from the current position.
 
-    All ``Db2Now`` values are equal; ``NOW`` has no order against anything.
+    All ``Db2Now`` values are equal; ``NOW`` has no order against anything, itself
+    included (``<`` raises ``TypeError``; ``cdcpos.sort_key`` still places it).
+
+    >>> import cdcpos
+    >>> cdcpos.Db2Now() == cdcpos.Db2Now()
+    True
+    >>> cdcpos.Db2Now() <= cdcpos.Db2Now()
+    Traceback (most recent call last):
+    ...
+    TypeError: cannot order Db2Now('NOW'): NOW means the current position when the task starts, which has no order; use key=cdcpos.sort_key for a stable order
     """
 
     __slots__ = ()
@@ -47,6 +56,16 @@ class Db2Now(Position):
     def __reduce__(self) -> tuple[Any, ...]:
         return (_newobj, (Db2Now,))
 
+    def __lt__(self, other: object) -> bool:
+        if isinstance(other, Position):
+            raise TypeError(
+                f"cannot order {self!r}: NOW means the current position when the task "
+                "starts, which has no order; use key=cdcpos.sort_key for a stable order"
+            )
+        return NotImplemented
+
+    __le__ = __gt__ = __ge__ = __lt__
+
 
 class Db2Lri(_IntegerPosition):
     """A Db2 LUW log record identifier: exactly 34 hex digits [doc]; ``str()`` upper case.
@@ -62,6 +81,8 @@ class Db2Lri(_IntegerPosition):
     kind = "db2_lri"
     _domain = "db2_lri"
     _max = (1 << 136) - 1
+    _max_text = "34 hex digits"
+    _range_name = "Db2 LRI"
 
     @classmethod
     def _from_token(cls, token: str) -> Db2Lri:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from cdcpos._positions.base import Position, _adopt, _new, _newobj, _slot_setter, read
+from cdcpos._errors import Rejected
+from cdcpos._positions.base import MAX_U64, Position, _adopt, _new, _newobj, _slot_setter, read
 
 TYPE_CHECKING = False  # typing only for the checker: not for ``import cdcpos``
 if TYPE_CHECKING:
@@ -17,7 +18,8 @@ class MySqlBinlogPosition(Position):
     """A MySQL/MariaDB/Aurora MySQL binlog position ``<file>:<offset>`` [doc].
 
     The file is ``<stem>.<sequence>``.  Positions order by (sequence, offset) within one
-    stem; different stems do not compare [decision].  ``str()`` keeps the file name as
+    stem; different stems do not compare [decision].  The sequence number and the offset
+    are at most 2**64-1.  ``str()`` keeps the file name as
     given and drops leading zeros of the offset.
 
     >>> import cdcpos
@@ -82,8 +84,16 @@ class MySqlBinlogPosition(Position):
 
 
 def _binlog_key(file: str, offset: int) -> tuple[int, int, str]:
-    """A binlog position's key: (sequence number, offset, file name as written)."""
-    return (int(file.rpartition(".")[2]), offset, file)
+    """A binlog position's key: (sequence number, offset, file name as written).
+
+    Both numbers are 64-bit [decision, as every peer's type], like an SCN: ``Rejected``
+    above 2**64-1.
+    """
+    sequence = int(file.rpartition(".")[2])  # at most MAX_LENGTH digits: int() takes them
+    if sequence > MAX_U64 or offset > MAX_U64:
+        which = "sequence number" if sequence > MAX_U64 else "offset"
+        raise Rejected(f"a binlog {which} is at most 18446744073709551615 (2**64-1)")
+    return (sequence, offset, file)
 
 
 _set_binlog_key = _slot_setter(MySqlBinlogPosition, "_key")

@@ -61,6 +61,8 @@ class OracleScn(_IntegerPosition):
     kind = "oracle_scn"
     _domain = "oracle_scn"
     _max = MAX_U64
+    _max_text = "2**64-1"
+    _range_name = "SCN"
 
     @classmethod
     def _from_token(cls, token: str) -> OracleScn:

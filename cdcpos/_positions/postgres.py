@@ -25,6 +25,13 @@ class PostgresLsn(_IntegerPosition):
     True
     >>> str(lsn + 16), lsn - cdcpos.PostgresLsn("4AF/B0000000")
     ('4AF/B00000E0', 208)
+
+    Arithmetic is PostgreSQL's: a result outside 0..2**64-1 is an error, as there.
+
+    >>> cdcpos.PostgresLsn("0/1") - 2
+    Traceback (most recent call last):
+    ...
+    cdcpos.InvalidPosition: Invalid PostgresLsn value: pg_lsn out of range: -1 is not between 0 and 18446744073709551615 (2**64-1, FFFFFFFF/FFFFFFFF)
     """
 
     __slots__ = ()
@@ -32,6 +39,8 @@ class PostgresLsn(_IntegerPosition):
     kind = "postgres_lsn"
     _domain = "postgres_lsn"
     _max = MAX_U64
+    _max_text = "2**64-1, FFFFFFFF/FFFFFFFF"
+    _range_name = "pg_lsn"
 
     @classmethod
     def _from_token(cls, token: str) -> PostgresLsn:
@@ -49,7 +58,7 @@ class PostgresLsn(_IntegerPosition):
 
     def __add__(self, other: int) -> PostgresLsn:
         if isinstance(other, int) and not isinstance(other, (bool, Position)):
-            return PostgresLsn(self._key + other)
+            return PostgresLsn(self._key + int.__index__(other))
         return NotImplemented
 
     __radd__ = __add__
@@ -59,5 +68,5 @@ class PostgresLsn(_IntegerPosition):
         if type(other) is PostgresLsn:
             return self._key - other._key
         if isinstance(other, int) and not isinstance(other, (bool, Position)):
-            return PostgresLsn(self._key - other)
+            return PostgresLsn(self._key - int.__index__(other))
         return NotImplemented

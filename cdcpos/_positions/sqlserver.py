@@ -79,6 +79,8 @@ class SqlServerLsn(_IntegerPosition):
     kind = "sqlserver_lsn"
     _domain = "sqlserver_lsn"
     _max = (1 << 80) - 1
+    _max_text = "2**80-1: 8:8:4 hex digits"
+    _range_name = "SQL Server LSN"
 
     @classmethod
     def _from_token(cls, token: str) -> SqlServerLsn:

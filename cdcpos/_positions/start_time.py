@@ -2,17 +2,21 @@
 
 The tools accept a ``datetime`` (naive means UTC, as botocore reads it), epoch seconds
 (int, float, ``Decimal`` or a decimal string), ISO 8601 with ``Z`` or an offset, or a
-bare date [doc: AWS CLI timestamp type, botocore ``parse_to_aware_datetime``].
+bare date [doc: AWS CLI timestamp type, botocore ``parse_to_aware_datetime``].  Numbers
+also come as numpy scalars (``float64``, ``int64``: what pandas hands out) and subclasses
+(``IntEnum``), read by their value; a ``str`` subclass is read by its text.
 """
 
 from __future__ import annotations
 
+import numbers
 import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from cdcpos._engines import NO_TIME_START, family_of_engine
 from cdcpos._errors import InvalidPosition
+from cdcpos._positions.base import describe_int
 
 __all__ = ["parse_start_time", "to_epoch_seconds"]
 
@@ -83,24 +87,53 @@ def parse_start_time(value: StartTimeInput, *, engine: str | None = None) -> dat
     if isinstance(value, bool):
         raise TypeError("CdcStartTime must be a datetime, a number or a str, not bool")
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return _to_utc(value, str(value))
+        # A subclass (pandas.Timestamp) comes back as a plain datetime.
+        plain = datetime(
+            value.year, value.month, value.day, value.hour, value.minute, value.second,
+            value.microsecond, tzinfo=value.tzinfo, fold=value.fold,
+        )  # fmt: skip
+        if plain.tzinfo is None:
+            return plain.replace(tzinfo=UTC)
+        return _to_utc(plain, str(plain))
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    if isinstance(value, (int, Decimal)):
-        if isinstance(value, Decimal) and not value.is_finite():
+    if isinstance(value, str):
+        return _parse_text(str.__str__(value))  # a str subclass (numpy.str_) by its text
+    if isinstance(value, Decimal):
+        if not value.is_finite():
             raise InvalidPosition("not a finite number", field=FIELD, text=str(value))
         return _from_epoch(Decimal(value), str(value))
+    if isinstance(value, int):
+        return _from_int(int.__index__(value))  # an int subclass (IntEnum) by its value
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise InvalidPosition("not a finite number", field=FIELD, text=repr(value))
-        return _from_epoch(Decimal(repr(value)), repr(value))
-    if not isinstance(value, str):
-        raise TypeError(
-            f"CdcStartTime must be a datetime, a number or a str, not {type(value).__name__}"
+        return _from_float(float(value))  # numpy.float64 is a float subclass
+    if isinstance(value, numbers.Integral):  # numpy.int64 and the other integer scalars
+        return _from_int(int(value))
+    if isinstance(value, numbers.Real):  # numpy.float32, fractions.Fraction
+        try:
+            as_float = float(value)
+        except OverflowError:
+            raise InvalidPosition("epoch seconds out of range", field=FIELD, text=None) from None
+        return _from_float(as_float)
+    raise TypeError(
+        f"CdcStartTime must be a datetime, a number or a str, not {type(value).__name__}"
+    )
+
+
+def _from_int(seconds: int) -> datetime:
+    # Checked before any conversion: str() of a huge int raises (Python's digit limit).
+    if abs(seconds) >= 10**20:
+        raise InvalidPosition(
+            f"epoch seconds out of range ({describe_int(seconds)})", field=FIELD, text=None
         )
-    return _parse_text(value)
+    return _from_epoch(Decimal(seconds), str(seconds))
+
+
+def _from_float(seconds: float) -> datetime:
+    shown = float.__repr__(seconds)  # the shortest spelling that reads back the same
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):
+        raise InvalidPosition("not a finite number", field=FIELD, text=shown)
+    return _from_epoch(Decimal(shown), shown)
 
 
 def _parse_text(text: str) -> datetime:
@@ -142,7 +175,15 @@ def _to_utc(value: datetime, shown: str) -> datetime:
 
 
 def to_epoch_seconds(value: datetime) -> int | float:
-    """Epoch seconds of an aware or naive-UTC ``datetime`` (what goes on the wire)."""
+    """Epoch seconds of an aware or naive-UTC ``datetime`` (what goes on the wire).
+
+    >>> import cdcpos
+    >>> from datetime import datetime
+    >>> cdcpos.to_epoch_seconds(datetime(2022, 1, 7, 12, 2, 59))
+    1641556979
+    """
+    if not isinstance(value, datetime):
+        raise TypeError(f"to_epoch_seconds takes a datetime, not {type(value).__name__}")
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     seconds = (value - _EPOCH).total_seconds()

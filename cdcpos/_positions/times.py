@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cdcpos._errors import Rejected
+from cdcpos._errors import InvalidPosition, Rejected
 from cdcpos._positions.base import Position, _adopt, _new, _slot_setter, read
 
 # datetime is imported on first use: it is not for ``import cdcpos`` (a cold start near
@@ -34,6 +34,34 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC)
 
 
+def _instant_of(field: str, value: datetime) -> datetime:
+    """A ``datetime`` given to a date or stop class as the plain naive UTC instant it keeps.
+
+    Naive means UTC; an aware one is converted.  The text form has whole seconds, so
+    microseconds are an error rather than silently dropped; a ``datetime`` subclass
+    (``pandas.Timestamp``) is kept as a plain ``datetime``.
+    """
+    from datetime import UTC, datetime
+
+    if value.microsecond:
+        raise InvalidPosition(
+            f"{value!r} has microseconds ({value.microsecond}); DMS positions have whole seconds",
+            field=field,
+            text=None,
+            hint="round or truncate it first, e.g. value.replace(microsecond=0)",
+        )
+    if value.tzinfo is not None:
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:
+            raise InvalidPosition(
+                f"{value!r} in UTC is before the year 1 or after the year 9999",
+                field=field,
+                text=None,
+            ) from None
+    return datetime(value.year, value.month, value.day, value.hour, value.minute, value.second)
+
+
 class _Instant(Position):
     """A UTC instant written ``YYYY-MM-DDTHH:MM:SS`` (naive ``datetime``, documented UTC)."""
 
@@ -43,12 +71,10 @@ class _Instant(Position):
     _key: datetime
 
     def __init__(self, text: str | datetime) -> None:
-        from datetime import UTC, datetime
+        from datetime import datetime
 
         if isinstance(text, datetime):
-            if text.tzinfo is not None:
-                text = text.astimezone(UTC).replace(tzinfo=None)
-            object.__setattr__(self, "_key", text.replace(microsecond=0))
+            object.__setattr__(self, "_key", _instant_of(type(self).__name__, text))
             return
         _adopt(self, read(type(self), text))
 

@@ -13,11 +13,13 @@ from hypothesis.strategies import SearchStrategy
 
 import cdcpos
 from cdcpos import _fastpath
+from cdcpos._engines import KIND_FAMILY
 from cdcpos._errors import Rejected
 from cdcpos._parse import RULE_CLASSES
 from cdcpos._positions.base import Position
 from cdcpos._positions.checkpoint import CHECKPOINT_POSITION_CLASSES
 from cdcpos._positions.times import _Instant
+from cdcpos._rules import position_kind
 
 # ====================================================================== the grammar
 
@@ -160,9 +162,21 @@ def _from_lark(start: str, overrides: dict[str, SearchStrategy[str]]) -> SearchS
     explicit = {name: _terminal(name) for name in names}
     explicit.update({k: v for k, v in overrides.items() if k in names})
     strategy: SearchStrategy[str] = from_lark(_grammar(), start=start, explicit=explicit)
+    if start in ("checkpoint", "start_position"):
+        # One engine per checkpoint: the grammar lets two known shapes of two engines
+        # through, the checkpoint class rejects them (cdcpos._positions.checkpoint).
+        strategy = strategy.filter(_one_engine)
     # from_lark is lazy, and so is every .map/.filter of it: each would compile the
     # grammar again when first drawn.  Behind st.deferred it is compiled once.
     return st.deferred(lambda: strategy)
+
+
+def _one_engine(text: str) -> bool:
+    fields = text.split("#")
+    if not text.startswith("checkpoint:") or len(fields) != 8 or fields[5] == "*":
+        return True
+    kinds = (position_kind(fields[2]), position_kind(fields[5]))
+    return len({KIND_FAMILY[k] for k in kinds if k in KIND_FAMILY}) <= 1
 
 
 def _lexed_kinds(entry: str, text: str) -> list[str]:
