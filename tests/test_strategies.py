@@ -85,12 +85,11 @@ def test_engines_without_a_time_start_are_refused_one_by_the_model(engine: str) 
 @SMALL
 @given(st.data())
 def test_checkpoints_have_one_engine(data: st.DataObject) -> None:
-    # Every strategy that draws checkpoints: directly, as a kind, as a start position.
+    # Checkpoints drawn directly and as start positions (strings("checkpoint"),
+    # values("checkpoint") and positions() draw from checkpoint_strings()).
     drawn = st.one_of(
         strategies.checkpoint_strings(),
-        strategies.strings("checkpoint"),
         strategies.start_position_strings().filter(lambda s: s.startswith("checkpoint:")),
-        strategies.positions().filter(lambda v: v.kind == "checkpoint").map(str),
     )
     texts = data.draw(st.lists(drawn, min_size=3, max_size=3))
     for text in texts:

@@ -21,8 +21,16 @@ The strings come from the grammar itself (``grammar/cdcpos.lark``) through
 :func:`hypothesis.extra.lark.from_lark`: this module holds no second copy of the format
 rules.  Only what a regular grammar cannot say is added here, by asking the value
 classes: an instant is drawn as a ``datetime`` and written by its class (a digit pattern
-almost never spells a real calendar day), an Oracle SCN is kept below 2**64, and a token
-is kept only when the grammar's lexer reads it as the intended kind.
+almost never spells a real calendar day), an Oracle SCN is kept below 2**64, a token
+is kept only when the grammar's lexer reads it as the intended kind, and a checkpoint has
+one engine (both positions of one engine family; an opaque position pairs with anything).
+With ``engine=``, :func:`checkpoint_strings`, :func:`checkpoints` and
+:func:`start_replication_task_requests` draw only what that engine accepts.
+
+The package is split by concept (``_grammar``: the grammar as strategies; ``_strings``,
+``_checkpoints``, ``_values``, ``_pasted``, ``_start_times``, ``_requests``, ``_invalid``);
+import the public names from ``cdcpos.strategies``.  Every example below is a small
+derandomized ``@given`` test: it asserts what holds for every draw, never prints one.
 
 >>> import cdcpos
 >>> from hypothesis import given, settings

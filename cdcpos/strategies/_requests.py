@@ -44,6 +44,12 @@ def task_arns() -> SearchStrategy[str]:
     ...     assert partition.startswith("aws") and len(account) == 12 and task_id[0].isalnum()
     >>> test_arn()
     """
+    return _task_arns()
+
+
+@cache
+def _task_arns() -> SearchStrategy[str]:
+    # Built once: every from_regex is compiled on first draw, per strategy object.
     generated = st.from_regex(r"[A-Z0-9]{26}|[A-Z0-9]{39}", fullmatch=True)
     # A custom id: a letter first, no '--', no '-' last, at most 31 characters.
     custom = st.from_regex(r"[A-Za-z](?:-?[A-Za-z0-9]){0,30}", fullmatch=True).filter(
@@ -81,6 +87,11 @@ def start_replication_task_requests(*, engine: str | None = None) -> SearchStrat
     ...         assert position.kind in ("postgres_lsn", "checkpoint")
     >>> test_postgres()
     """
+    return _requests(engine)
+
+
+@cache
+def _requests(engine: str | None) -> SearchStrategy[dict[str, Any]]:
     time_start = True
     start_texts = start_position_strings()
     if engine is not None:
