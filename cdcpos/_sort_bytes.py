@@ -21,10 +21,13 @@ building values, and the tests prove the two equal.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from cdcpos._positions import sort_key
+
+# No typing and no datetime at import: `import cdcpos` imports this module, and its cold
+# start stays near the interpreter's own (datetime is imported when a date key comes).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["sort_bytes"]
 
@@ -84,13 +87,15 @@ def _encode(item: Any, out: bytearray) -> None:
         for part in item:
             _encode(part, out)
         out.append(END)
-    elif isinstance(item, datetime) and item.tzinfo is None:
+    elif item is None:
+        out.append(NONE)
+    else:
+        from datetime import datetime
+
+        if not (isinstance(item, datetime) and item.tzinfo is None):
+            raise TypeError(f"sort_bytes cannot encode a {type(item).__name__} in a sort key")
         # Naive instants compare as their fields do (fold aside, which == ignores too).
         days = item.toordinal() - _EPOCH_ORDINAL
         seconds = item.hour * 3600 + item.minute * 60 + item.second
         out.append(DATETIME)
         out += magnitude(days * _MICROSECONDS_PER_DAY + seconds * 1_000_000 + item.microsecond)
-    elif item is None:
-        out.append(NONE)
-    else:
-        raise TypeError(f"sort_bytes cannot encode a {type(item).__name__} in a sort key")

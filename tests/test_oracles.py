@@ -737,33 +737,20 @@ def test_sqlserver_canonical_text_is_lower_case() -> None:
     assert int(value) == 0x0000003200000A55000C
 
 
-# ---------------------------------------------------------------- core findings
-# Found by the oracles; the core owns the fix.  Strict: a fix turns these into failures
-# that say "remove the marker".
+# ---------------------------------------------------------------- section 10 decisions
+# Found by the oracles before the core followed section 10 of the format reference.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: a datetime with microseconds is truncated, not rejected (spec section 10)",
-)
 def test_datetimes_with_microseconds_are_rejected() -> None:
     with pytest.raises(ValueError):
         cdcpos.DatePosition(datetime(2018, 3, 8, 12, 12, 12, 500000))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: an aware datetime whose UTC instant is before year 1 raises OverflowError",
-)
 def test_an_aware_datetime_outside_the_range_is_an_invalid_position() -> None:
     with pytest.raises(ValueError):
         cdcpos.DatePosition(datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1))))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: binlog sequence and offset are not bounded to 2**64-1 (spec section 10)",
-)
 def test_binlog_numbers_are_bounded_like_an_scn() -> None:
     # "larger is rejected with the limit in the message", in whichever notation.
     assert cdcpos.parse(f"mysql-bin.1:{MAX_U64}").offset == MAX_U64
@@ -773,10 +760,6 @@ def test_binlog_numbers_are_bounded_like_an_scn() -> None:
         cdcpos.parse(f"mysql-bin.{MAX_U64 + 1}:4")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: a checkpoint whose two positions are of different engines is accepted (spec section 10)",
-)
 def test_mixed_engine_checkpoints_are_rejected() -> None:
     with pytest.raises(cdcpos.InvalidPosition):
         cdcpos.parse_checkpoint("checkpoint:V1#1#000004AF/B00000D0#0#0#00000032:00000a55:000c#0#0")

@@ -887,9 +887,7 @@ def test_start_time_from_numpy_and_decimal_is_a_time_or_a_validation_error(value
 @pytest.mark.parametrize(
     "value",
     [
-        pytest.param(p.values[0], id=p.id, marks=pytest.mark.xfail(
-            strict=True, reason="core: parse_start_time reads numpy scalars (issue 9 section 3)"))
-        if p.id in ("float64", "int64", "uint64") else p
+        p
         for p in numpy_inputs()
         if p.id != "float32-small"
     ],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 
 from cdcpos._engines import KIND_FAMILY, describe_kind
@@ -136,7 +135,7 @@ class Checkpoint(Position):
         if "#*#" not in token:
             _check_one_engine(token)
         # A binlog number over 2**64-1 has 20 digits or more, in a field with a '.'.
-        if "." in token and _LONG_NUMBER(token) is not None:
+        if "." in token and _long_number(token):
             _check_binlog_bounds(token)
         self = _new(cls)
         _set_text(self, token)
@@ -300,7 +299,16 @@ def _check_one_engine(token: str) -> None:
         )
 
 
-_LONG_NUMBER = re.compile("[0-9]{20}").search
+def _long_number(token: str) -> bool:
+    """Whether ``token`` has a run of 20 digits (a number that may pass 2**64-1)."""
+    if not _long_number_search:
+        import re  # compiled on first use: `import cdcpos` compiles nothing
+
+        _long_number_search.append(re.compile("[0-9]{20}").search)
+    return _long_number_search[0](token) is not None
+
+
+_long_number_search: list[Callable[[str], object]] = []
 
 
 def _check_binlog_bounds(token: str) -> None:
