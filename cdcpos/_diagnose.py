@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import string
+from typing import Any
 
 from cdcpos._errors import InvalidPosition
 from cdcpos._values import Position
@@ -24,9 +25,7 @@ def first_problem(entry: str, text: str) -> tuple[int, str]:
 
     One pass of the entry's prefix automaton (``cdcpos._automaton``), linear in the text.
     """
-    from cdcpos._automaton import for_entry
-
-    automaton = for_entry(entry)
+    automaton = _automaton(entry)
     scan = automaton.scan(text)
     allowed = automaton.continuations(scan.state)
     return scan.length, describe_expected(allowed, scan.complete)
@@ -41,9 +40,16 @@ def _char_classes(entry: str) -> list[list[str]]:
     Two characters are alike when every literal and character set of the expression
     contains both or neither (the automaton's classes).
     """
-    from cdcpos._automaton import for_entry
+    classes: list[list[str]] = _automaton(entry).printable_classes()
+    return classes
 
-    return for_entry(entry).printable_classes()
+
+def _automaton(entry: str) -> Any:
+    """The prefix automaton of an entry's derived expression (built on first use)."""
+    from cdcpos._automaton import for_pattern
+    from cdcpos._parse import entry_pattern
+
+    return for_pattern(entry_pattern(entry))
 
 
 _DIGITS = set(string.digits)
