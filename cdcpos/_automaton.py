@@ -109,7 +109,13 @@ class _Nfa:
         # 18 times.  Keyed by identity for sets (lists), which the tree keeps alive.
         self._item_sets: dict[tuple[Any, Any], int | None] = {}
         self.start = self._state()
-        self.accept = self._sequence(tree, self.start)
+        # The ends of a top-level alternation stay apart, each in its named group, so
+        # that a complete text tells which value rule it completes.
+        if len(tree.data) == 1 and tree.data[0][0] is _sre.BRANCH:
+            branches = tree.data[0][1][1]
+            self.accepting = {self._sequence(branch, self.start) for branch in branches}
+        else:
+            self.accepting = {self._sequence(tree, self.start)}
 
     def _state(self) -> int:
         self.epsilon.append([])
@@ -358,7 +364,7 @@ class Automaton:
                 if item not in seen:
                     seen.add(item)
                     stack.append(item)
-            if nfa.moves[state] or state == nfa.accept:
+            if nfa.moves[state] or state in nfa.accepting:
                 found.add(self._thread(state, pending))
         known = self._closures[key] = frozenset(found)
         return known
@@ -401,7 +407,7 @@ class Automaton:
     def _accepting(self, thread: int) -> bool:
         """The expression's end, with no lookahead still demanding characters."""
         state, pending = self._threads[thread]
-        return state == self._nfa.accept and all(
+        return state in self._nfa.accepting and all(
             not self._lookaheads[look][0] for look, _ in pending
         )
 
@@ -458,11 +464,15 @@ class Automaton:
 
     # ------------------------------------------------------------------ reading
 
-    def scan(self, text: str) -> Scan:
-        """One pass: the longest viable prefix of ``text``, and what follows from it."""
-        if not self._subsets[0]:  # an expression that matches nothing
-            return Scan(0, 0, False)
-        row = self._rows[0]
+    def scan(self, text: str, state: int = 0) -> Scan:
+        """One pass: the longest viable prefix of ``text``, and what follows from it.
+
+        ``state``: start from there (a state a previous scan returned) instead of from
+        the beginning, as if the text read to that state came before ``text``.
+        """
+        if not self._subsets[state]:  # an expression that matches nothing
+            return Scan(0, state, False)
+        row = self._rows[state]
         # The hot loop is one dict lookup per character; the index is not counted but
         # read back from the iterator (what is left of the text) when the loop stops.
         characters = iter(text)
@@ -492,17 +502,28 @@ class Automaton:
                 if cache:
                     self._dead.add((state, char))
                 return None
-            subset = frozenset(targets)
-            found = self._subset_ids.get(subset)
-            if found is None:
-                found = len(self._subsets)
-                self._subsets.append(subset)
-                self._rows.append({"": found})
-                self._subset_ids[subset] = found
-            row = self._rows[found]
+            row = self._rows[self._state_of(frozenset(targets))]
             if cache:
                 self._rows[state][char] = row
         return row
+
+    def _state_of(self, subset: frozenset[int]) -> int:
+        """The number of the deterministic state of a set of live threads (lock held)."""
+        found = self._subset_ids.get(subset)
+        if found is None:
+            found = len(self._subsets)
+            self._subsets.append(subset)
+            self._rows.append({"": found})
+            self._subset_ids[subset] = found
+        return found
+
+    def restrict(self, state: int, label: str | None) -> int:
+        """The state with only the threads of one named group (one value rule) left."""
+        labels = self._nfa.labels
+        with self._lock:
+            return self._state_of(
+                frozenset(t for t in self._subsets[state] if labels[self._threads[t][0]] == label)
+            )
 
     def complete(self, state: int) -> bool:
         """Whether the text read up to ``state`` is a valid string."""
@@ -521,6 +542,31 @@ class Automaton:
         """The printable ASCII characters that keep the text viable after ``state``."""
         classes = self.continuation_classes(state)
         return {c for c, cls in self._printable_class.items() if cls in classes}
+
+    def continuations_by_label(self, state: int) -> dict[str | None, tuple[set[str], bool]]:
+        """For each named group alive at ``state`` (the value rule being read): the
+        printable characters that continue it, and whether it is complete there."""
+        found: dict[str | None, tuple[set[int], bool]] = {}
+        with self._lock:
+            for thread in self._subsets[state]:
+                label = self._nfa.labels[self._threads[thread][0]]
+                classes, complete = found.get(label, (set(), False))
+                classes.update(self._live_moves(thread))
+                found[label] = (classes, complete or self._accepting(thread))
+        return {
+            label: ({c for c, cls in self._printable_class.items() if cls in classes}, done)
+            for label, (classes, done) in found.items()
+        }
+
+    def accepted_labels(self, state: int) -> set[str]:
+        """The named groups that the text read to ``state`` completes (its kinds)."""
+        with self._lock:
+            return {
+                label
+                for thread in self._subsets[state]
+                if self._accepting(thread)
+                and (label := self._nfa.labels[self._threads[thread][0]]) is not None
+            }
 
     def labels(self, state: int) -> set[str]:
         """The named groups (the grammar's value rules) still alive at ``state``."""
