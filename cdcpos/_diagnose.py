@@ -298,18 +298,31 @@ _KEYWORDS = ("checkpoint:V", "server_time:", "commit_time:", "timestamp:", "NOW"
 
 
 def _other_entry(entry: str, text: str) -> tuple[str, str] | None:
-    """``(kind, entry)`` when ``text`` is a valid string of another entry point."""
+    """``(kind, entry)`` when ``text`` is a valid string of another entry point.
+
+    Two automata answer for all entries (those of ``any`` and of Db2 contexts, which
+    ``parse()`` and the Db2 reader build anyway): the kind a text completes tells the
+    entry that reads it.
+    """
     skipped = {entry, *_READS_ALSO.get(entry, ())}
-    for other in _ENTRY_READERS:
-        if other in skipped:
-            continue
-        automaton = _automaton(other)
+    for source in ("any", "db2_start_from_context"):
+        automaton = _automaton(source)
         scan = automaton.scan(text)
-        if scan.complete and scan.length == len(text):
-            kinds = sorted(automaton.accepted_labels(scan.state))
-            if kinds:
-                return kinds[0], other
+        if not (scan.complete and scan.length == len(text)):
+            continue
+        for kind in sorted(automaton.accepted_labels(scan.state)):
+            if source != "any":
+                other = source
+            elif kind in _STOP_KINDS or kind == "checkpoint":
+                other = "stop_position" if kind in _STOP_KINDS else "checkpoint"
+            else:
+                other = "start_position"
+            if other not in skipped:
+                return kind, other
     return None
+
+
+_STOP_KINDS = ("server_time", "commit_time")
 
 
 def _other_entry_hint(entry: str, text: str) -> str | None:
