@@ -2,15 +2,15 @@
 
 Derived from the same expressions as the fast path (``cdcpos._fastpath``, which
 ``python -m cdcpos._generate`` derives from ``grammar/cdcpos.lark``), with the standard
-library only: ``re._parser`` reads an entry's expression into a tree, which becomes a
-nondeterministic automaton over classes of characters; states from which no valid string
-can be completed are removed, so *every* state left is the start of some valid string.
-Reading a text is then one pass of a deterministic automaton built lazily from that one
-(subsets of states, cached): the text's longest viable prefix ends where the set of
-states becomes empty.  One pass gives the length of that prefix, the characters that can
-continue it, and whether the prefix is complete, in time linear in the text, whatever
-the text.  (Matching prefixes with a backtracking engine, as the error path did before,
-costs quadratic time on inputs such as ``'a' + '.1' * n``.)
+library only: ``re._parser`` reads an expression into a tree, which becomes a
+nondeterministic automaton over classes of characters.  Its states that no valid string
+can be completed from are left out, so *every* state kept is the start of some valid
+string.  Reading a text is one pass of a deterministic automaton built from that one
+(sets of states, cached): the text's longest viable prefix ends where the set becomes
+empty.  One pass gives the length of that prefix, the characters that can continue it,
+and whether the prefix is complete, in time linear in the text, whatever the text.
+(Matching prefixes with a backtracking engine, as the error path did before, costs
+quadratic time on inputs such as ``'a' + '.1' * n``.)
 
 Lookaheads.  The derived expressions hold two: ``(?=#)`` after each position field of a
 checkpoint, and ``(?!\\*#)`` at the start of an opaque position.  ``(?=#)`` could be
@@ -27,10 +27,10 @@ raises ``NotImplementedError`` when the automaton is built, which the tests do f
 every entry point: a change of the generator cannot silently change the diagnosis.
 
 Nothing is built at ``import cdcpos``: :func:`for_pattern` builds an expression's
-automaton on first use (milliseconds; the threads a text reaches are found as it is read)
-and caches it.  The caches are shared by threads; their
-one lock is replaced in a forked child (``os.register_at_fork``), so a fork while another
-thread builds cannot deadlock the child.
+automaton on first use and caches it; even then only the states the texts read reach
+are explored (a few milliseconds of CPU for an entry point).  The caches are shared by
+threads under locks that a forked child replaces (``os.register_at_fork``), so a fork
+while another thread builds cannot deadlock the child.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ import bisect
 import operator
 import os
 import threading
+import weakref
 from collections.abc import Iterable
 from re import _constants as _sre
 from re import _parser
@@ -294,7 +295,8 @@ class Automaton:
         self._subset_ids: dict[frozenset[int], int] = {start: 0}
         self._rows: list[dict[str, Any]] = [{"": 0}]
         self._dead: set[tuple[int, str]] = set()
-        _automata.append(self)
+        self._complete: dict[int, bool] = {}
+        _automata.add(self)
 
     # ------------------------------------------------------------------ construction
 
@@ -527,8 +529,12 @@ class Automaton:
 
     def complete(self, state: int) -> bool:
         """Whether the text read up to ``state`` is a valid string."""
-        with self._lock:
-            return any(self._accepting(thread) for thread in self._subsets[state])
+        known = self._complete.get(state)
+        if known is None:
+            with self._lock:
+                known = any(self._accepting(thread) for thread in self._subsets[state])
+            self._complete[state] = known
+        return known
 
     def continuation_classes(self, state: int) -> set[int]:
         """The classes of the characters that keep the text viable after ``state``."""
@@ -620,7 +626,7 @@ class Automaton:
 
 # ====================================================================== per entry point
 
-_automata: list[Automaton] = []  # every automaton built, for the fork handler
+_automata: weakref.WeakSet[Automaton] = weakref.WeakSet()  # for the fork handler
 _by_pattern: dict[str, Automaton] = {}
 _build_lock = threading.Lock()
 
