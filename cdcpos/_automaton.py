@@ -2,15 +2,15 @@
 
 Derived from the same expressions as the fast path (``cdcpos._fastpath``, which
 ``python -m cdcpos._generate`` derives from ``grammar/cdcpos.lark``), with the standard
-library only: ``re._parser`` reads an entry's expression into a tree, which becomes a
-nondeterministic automaton over classes of characters; states from which no valid string
-can be completed are removed, so *every* state left is the start of some valid string.
-Reading a text is then one pass of a deterministic automaton built lazily from that one
-(subsets of states, cached): the text's longest viable prefix ends where the set of
-states becomes empty.  One pass gives the length of that prefix, the characters that can
-continue it, and whether the prefix is complete, in time linear in the text, whatever
-the text.  (Matching prefixes with a backtracking engine, as the error path did before,
-costs quadratic time on inputs such as ``'a' + '.1' * n``.)
+library only: ``re._parser`` reads an expression into a tree, which becomes a
+nondeterministic automaton over classes of characters.  Its states that no valid string
+can be completed from are left out, so *every* state kept is the start of some valid
+string.  Reading a text is one pass of a deterministic automaton built from that one
+(sets of states, cached): the text's longest viable prefix ends where the set becomes
+empty.  One pass gives the length of that prefix, the characters that can continue it,
+and whether the prefix is complete, in time linear in the text, whatever the text.
+(Matching prefixes with a backtracking engine, as the error path did before, costs
+quadratic time on inputs such as ``'a' + '.1' * n``.)
 
 Lookaheads.  The derived expressions hold two: ``(?=#)`` after each position field of a
 checkpoint, and ``(?!\\*#)`` at the start of an opaque position.  ``(?=#)`` could be
@@ -26,10 +26,11 @@ ordinary automaton again.  Any construct this module cannot translate exactly
 raises ``NotImplementedError`` when the automaton is built, which the tests do for
 every entry point: a change of the generator cannot silently change the diagnosis.
 
-Nothing is built at ``import cdcpos``: :func:`for_entry` builds an entry's automaton on
-first use (tens of milliseconds) and caches it.  The caches are shared by threads; their
-one lock is replaced in a forked child (``os.register_at_fork``), so a fork while another
-thread builds cannot deadlock the child.
+Nothing is built at ``import cdcpos``: :func:`for_pattern` builds an expression's
+automaton on first use and caches it; even then only the states the texts read reach
+are explored (a few milliseconds of CPU for an entry point).  The caches are shared by
+threads under locks that a forked child replaces (``os.register_at_fork``), so a fork
+while another thread builds cannot deadlock the child.
 """
 
 from __future__ import annotations
@@ -38,14 +39,13 @@ import bisect
 import operator
 import os
 import threading
+import weakref
 from collections.abc import Iterable
 from re import _constants as _sre
 from re import _parser
 from typing import Any, NamedTuple
 
-from cdcpos._rules import entry_pattern
-
-__all__ = ["Automaton", "Scan", "for_entry"]
+__all__ = ["Automaton", "Scan", "for_pattern"]
 
 _MAX_CODE = 0x10FFFF
 # The characters a message may show as examples; the classes split them too.
@@ -79,6 +79,9 @@ def _complement(intervals: Iterable[tuple[int, int]]) -> Intervals:
     return tuple(result)
 
 
+_ONE_CHARACTER = (_sre.LITERAL, _sre.NOT_LITERAL, _sre.ANY, _sre.IN)
+
+
 class _Nfa:
     """Thompson's construction over character sets, with lookaheads as special edges."""
 
@@ -103,8 +106,17 @@ class _Nfa:
         #: (positive, the set ids the body's characters must be in, in order)
         self.lookaheads: list[tuple[bool, tuple[int, ...]]] = []
         self._label: str | None = None
+        # Set ids of the items already met: a repeat such as [0-9]{18} meets one item
+        # 18 times.  Keyed by identity for sets (lists), which the tree keeps alive.
+        self._item_sets: dict[tuple[Any, Any], int | None] = {}
         self.start = self._state()
-        self.accept = self._sequence(list(tree), self.start)
+        # The ends of a top-level alternation stay apart, each in its named group, so
+        # that a complete text tells which value rule it completes.
+        if len(tree.data) == 1 and tree.data[0][0] is _sre.BRANCH:
+            branches = tree.data[0][1][1]
+            self.accepting = {self._sequence(branch, self.start) for branch in branches}
+        else:
+            self.accepting = {self._sequence(tree, self.start)}
 
     def _state(self) -> int:
         self.epsilon.append([])
@@ -144,16 +156,28 @@ class _Nfa:
         merged = _complement(_complement(members))
         return _complement(merged) if negate else merged
 
-    def _sequence(self, items: list[Any], state: int) -> int:
-        for op, av in items:
+    def _item_set(self, op: Any, av: Any) -> int | None:
+        """The set id of a one-character item (``None``: not one character)."""
+        if op not in _ONE_CHARACTER:
+            return None
+        key = (op, id(av) if op is _sre.IN else av)
+        if key in self._item_sets:
+            return self._item_sets[key]
+        intervals = self._char_set(op, av)
+        found = self._item_sets[key] = None if intervals is None else self._set(intervals)
+        return found
+
+    def _sequence(self, items: Any, state: int) -> int:
+        # A SubPattern's items are its .data; indexing the SubPattern itself is slow.
+        for op, av in getattr(items, "data", items):
             state = self._item(op, av, state)
         return state
 
     def _item(self, op: Any, av: Any, state: int) -> int:
-        intervals = self._char_set(op, av)
-        if intervals is not None:
+        set_id = self._item_set(op, av)
+        if set_id is not None:
             target = self._state()
-            self.moves[state].append((self._set(intervals), target))
+            self.moves[state].append((set_id, target))
             return target
         if op is _sre.SUBPATTERN:
             group, add_flags, del_flags, body = av
@@ -163,28 +187,28 @@ class _Nfa:
             if outer is None and group is not None:
                 self._label = self.group_names.get(group)
             try:
-                return self._sequence(list(body), state)
+                return self._sequence(body, state)
             finally:
                 self._label = outer
         if op is _sre.BRANCH:
             end = self._state()
             for branch in av[1]:
-                self.epsilon[self._sequence(list(branch), state)].append(end)
+                self.epsilon[self._sequence(branch, state)].append(end)
             return end
         if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
             # Lazy and greedy repeats match the same strings; only the choice differs.
             low, high, body = av
             for _ in range(low):
-                state = self._sequence(list(body), state)
+                state = self._sequence(body, state)
             if high is _sre.MAXREPEAT:
                 loop = self._state()
                 self.epsilon[state].append(loop)
-                self.epsilon[self._sequence(list(body), loop)].append(loop)
+                self.epsilon[self._sequence(body, loop)].append(loop)
                 return loop
             end = self._state()
             for _ in range(high - low):
                 self.epsilon[state].append(end)
-                state = self._sequence(list(body), state)
+                state = self._sequence(body, state)
             self.epsilon[state].append(end)
             return end
         if op in (_sre.ASSERT, _sre.ASSERT_NOT):
@@ -223,11 +247,19 @@ Obligations = frozenset[tuple[int, int]]  # (lookahead id, characters of its bod
 
 
 class Automaton:
-    """The trimmed automaton of one expression, and its lazily built deterministic form.
+    """The automaton of one expression, built as far as the texts read need it.
+
+    Its states are *threads*: a state of the expression's automaton paired with the
+    lookaheads still pending.  A thread is *live* when some valid string continues from
+    it; only live threads are kept in the deterministic states, so a text is viable
+    exactly as long as its set of threads is not empty.  Threads, their moves and their
+    liveness are found on first use and cached: an expression with thousands of states
+    (the 64-bit bounds of binlog numbers are spelt out digit by digit) costs only the
+    part a text reaches.
 
     >>> automaton = Automaton(r"[0-9]{1,2}/[0-9]")
-    >>> automaton.scan("12/")
-    Scan(length=3, state=3, complete=False)
+    >>> automaton.scan("12/").length, automaton.scan("12/").complete
+    (3, False)
     >>> automaton.scan("123/4").length  # '123' starts no valid string
     2
     >>> sorted(automaton.continuations(automaton.scan("1").state))
@@ -235,21 +267,36 @@ class Automaton:
     """
 
     def __init__(self, pattern: str) -> None:
-        nfa = _Nfa(pattern)
+        nfa = self._nfa = _Nfa(pattern)
         self._classify(nfa)
-        self._build_product(nfa)
-        self._lock = threading.Lock()
-        # Deterministic states: sets of product states, numbered as they are first met.
+        masks = self._set_masks
+        self._lookaheads = [
+            (positive, tuple(masks[s] for s in body)) for positive, body in nfa.lookaheads
+        ]
+        self._classes_of_set = [
+            [cls for cls in range(self.class_count) if mask >> cls & 1] for mask in masks
+        ]
+        # Threads, numbered as they are first met, and what is known of each.
+        self._thread_ids: dict[tuple[int, Obligations], int] = {}
+        self._threads: list[tuple[int, Obligations]] = []
+        self._closures: dict[tuple[int, Obligations], frozenset[int]] = {}
+        self._moves: dict[int, dict[int, frozenset[int]]] = {}
+        self._live: dict[int, bool] = {}
+        # Reentrant: a step finds moves and liveness, which find moves.
+        self._lock = threading.RLock()
+        # Deterministic states: sets of live threads, numbered as they are first met.
         # A state's row maps an ASCII character to the next state's row (the rows chain,
         # so reading a character is one dict lookup); the row's number is under the key
         # "" (never a character).  Characters after which no valid string continues are
         # not in the rows but in ``_dead``, so the reading loop tests nothing else.
-        start = frozenset(s for s in self._start if s in self._live)
+        with self._lock:
+            start = frozenset(t for t in self._closure(nfa.start, frozenset()) if self._is_live(t))
         self._subsets: list[frozenset[int]] = [start]
         self._subset_ids: dict[frozenset[int], int] = {start: 0}
         self._rows: list[dict[str, Any]] = [{"": 0}]
         self._dead: set[tuple[int, str]] = set()
-        _automata.append(self)
+        self._complete: dict[int, bool] = {}
+        _automata.add(self)
 
     # ------------------------------------------------------------------ construction
 
@@ -282,129 +329,152 @@ class Automaton:
         """The class of one character."""
         return self._interval_class[bisect.bisect_right(self._starts, ord(char)) - 1]
 
-    def _build_product(self, nfa: _Nfa) -> None:
-        """States of the expression paired with pending lookaheads, trimmed to live ones."""
-        masks = self._set_masks
-        lookaheads = [
-            (positive, tuple(masks[s] for s in body)) for positive, body in nfa.lookaheads
-        ]
-        ids: dict[tuple[int, Obligations], int] = {}
-        keys: list[tuple[int, Obligations]] = []
+    @property
+    def product_size(self) -> int:
+        """How many threads have been met so far."""
+        return len(self._threads)
 
-        closures: dict[tuple[int, Obligations], frozenset[int]] = {}
+    def _thread(self, state: int, pending: Obligations) -> int:
+        key = (state, pending)
+        found = self._thread_ids.get(key)
+        if found is None:
+            found = self._thread_ids[key] = len(self._threads)
+            self._threads.append(key)
+        return found
 
-        def closure(state: int, pending: Obligations) -> frozenset[int]:
-            """Product states reached without reading: consuming states or the end."""
-            key = (state, pending)
-            known = closures.get(key)
-            if known is None:
-                known = closures[key] = frozenset(reach(state, pending))
+    def _closure(self, state: int, pending: Obligations) -> frozenset[int]:
+        """Threads reached from ``state`` without reading: consuming states or the end."""
+        key = (state, pending)
+        known = self._closures.get(key)
+        if known is not None:
             return known
-
-        def reach(state: int, pending: Obligations) -> set[int]:
-            found: set[int] = set()
-            stack = [(state, pending)]
-            seen = set(stack)
-            while stack:
-                state, pending = stack.pop()
-                reached = list(nfa.epsilon[state])
-                after = []
-                for look, target in nfa.looks[state]:
-                    positive, body = lookaheads[look]
-                    if not body:
-                        if positive:  # an empty lookahead always matches
-                            after.append((target, pending))
-                        continue  # an empty negative lookahead never lets through
-                    after.append((target, pending | {(look, 0)}))
-                after += [(target, pending) for target in reached]
-                for item in after:
-                    if item not in seen:
-                        seen.add(item)
-                        stack.append(item)
-                if nfa.moves[state] or state == nfa.accept:
-                    key = (state, pending)
-                    if key not in ids:
-                        ids[key] = len(keys)
-                        keys.append(key)
-                    found.add(ids[key])
-            return found
-
-        def advance(pending: Obligations, cls: int) -> Obligations | None:
-            """Pending lookaheads after one more character of class ``cls`` (None: fails)."""
-            bit = 1 << cls
-            left = set()
-            for look, matched in pending:
-                positive, body = lookaheads[look]
-                if body[matched] & bit:
-                    if matched + 1 < len(body):
-                        left.add((look, matched + 1))
-                    elif not positive:
-                        return None  # the forbidden text is there
-                elif positive:
-                    return None  # the required text is not
-            return frozenset(left)
-
-        classes_of_set = [
-            [cls for cls in range(self.class_count) if mask >> cls & 1] for mask in masks
-        ]
-        self._start = closure(nfa.start, frozenset())
-        transitions: list[dict[int, set[int]]] = []
-        index = 0
-        while index < len(keys):  # keys grows while it is walked: a breadth-first search
-            state, pending = keys[index]
-            by_class: dict[int, set[int]] = {}
-            for set_id, target in nfa.moves[state]:
-                if not pending:  # no lookahead: the same states for every class of the set
-                    reached = closure(target, pending)
-                    for cls in classes_of_set[set_id]:
-                        by_class.setdefault(cls, set()).update(reached)
-                    continue
-                for cls in classes_of_set[set_id]:
-                    left = advance(pending, cls)
-                    if left is not None:
-                        by_class.setdefault(cls, set()).update(closure(target, left))
-            transitions.append(by_class)
-            index += 1
-
-        # Accepting: the expression's end with no lookahead still demanding characters.
-        accepting = {
-            i
-            for i, (state, pending) in enumerate(keys)
-            if state == nfa.accept and all(not lookaheads[look][0] for look, _ in pending)
-        }
-        # Live: some valid string continues from there (backwards from the accepting).
-        sources: list[list[int]] = [[] for _ in keys]
-        for source, by_class in enumerate(transitions):
-            for targets in by_class.values():
-                for target in targets:
-                    sources[target].append(source)
-        live = set(accepting)
-        stack = list(accepting)
+        nfa = self._nfa
+        found: set[int] = set()
+        stack = [key]
+        seen = {key}
         while stack:
-            for source in sources[stack.pop()]:
-                if source not in live:
-                    live.add(source)
-                    stack.append(source)
-        self._live = live
-        self._accepting = accepting
-        self._labels = [nfa.labels[state] for state, _ in keys]
-        self._transitions = [
-            {
-                cls: frozenset(t for t in targets if t in live)
-                for cls, targets in by_class.items()
-                if not targets.isdisjoint(live)
-            }
-            for by_class in transitions
-        ]
-        self.product_size = len(live)
+            state, pending = stack.pop()
+            after = [(target, pending) for target in nfa.epsilon[state]]
+            for look, target in nfa.looks[state]:
+                positive, body = self._lookaheads[look]
+                if not body:
+                    if positive:  # an empty lookahead always matches
+                        after.append((target, pending))
+                    continue  # an empty negative lookahead never lets through
+                after.append((target, pending | {(look, 0)}))
+            for item in after:
+                if item not in seen:
+                    seen.add(item)
+                    stack.append(item)
+            if nfa.moves[state] or state in nfa.accepting:
+                found.add(self._thread(state, pending))
+        known = self._closures[key] = frozenset(found)
+        return known
+
+    def _advance(self, pending: Obligations, cls: int) -> Obligations | None:
+        """Pending lookaheads after one more character of class ``cls`` (None: fails)."""
+        bit = 1 << cls
+        left = set()
+        for look, matched in pending:
+            positive, body = self._lookaheads[look]
+            if body[matched] & bit:
+                if matched + 1 < len(body):
+                    left.add((look, matched + 1))
+                elif not positive:
+                    return None  # the forbidden text is there
+            elif positive:
+                return None  # the required text is not
+        return frozenset(left)
+
+    def _moves_of(self, thread: int) -> dict[int, frozenset[int]]:
+        """Class -> the threads one character of that class leads to (live or not)."""
+        known = self._moves.get(thread)
+        if known is not None:
+            return known
+        state, pending = self._threads[thread]
+        by_class: dict[int, set[int]] = {}
+        for set_id, target in self._nfa.moves[state]:
+            if not pending:  # no lookahead: the same threads for every class of the set
+                reached = self._closure(target, pending)
+                for cls in self._classes_of_set[set_id]:
+                    by_class.setdefault(cls, set()).update(reached)
+                continue
+            for cls in self._classes_of_set[set_id]:
+                left = self._advance(pending, cls)
+                if left is not None:
+                    by_class.setdefault(cls, set()).update(self._closure(target, left))
+        known = self._moves[thread] = {cls: frozenset(t) for cls, t in by_class.items()}
+        return known
+
+    def _accepting(self, thread: int) -> bool:
+        """The expression's end, with no lookahead still demanding characters."""
+        state, pending = self._threads[thread]
+        return state in self._nfa.accepting and all(
+            not self._lookaheads[look][0] for look, _ in pending
+        )
+
+    def _is_live(self, thread: int) -> bool:
+        """Whether some valid string continues from ``thread``: a depth-first search for
+        an accepting thread.  On success the path found is live; on failure everything
+        seen is dead (what was seen is closed under moves and holds no accepting one)."""
+        known = self._live.get(thread)
+        if known is not None:
+            return known
+        if self._accepting(thread):
+            self._live[thread] = True
+            return True
+        seen = {thread}
+        path = [thread]
+        pending = [iter(self._successors(thread))]
+        while pending:
+            following = next(pending[-1], None)
+            if following is None:
+                pending.pop()
+                path.pop()
+                continue
+            if following in seen:
+                continue
+            seen.add(following)
+            known = self._live.get(following)
+            if known is False:
+                continue
+            if known or self._accepting(following):
+                for node in path:
+                    self._live[node] = True
+                self._live[following] = True
+                return True
+            path.append(following)
+            pending.append(iter(self._successors(following)))
+        for node in seen:
+            self._live[node] = False
+        return False
+
+    def _successors(self, thread: int) -> set[int]:
+        found: set[int] = set()
+        for targets in self._moves_of(thread).values():
+            found |= targets
+        return found
+
+    def _live_moves(self, thread: int) -> dict[int, frozenset[int]]:
+        """The moves of ``thread`` to live threads only."""
+        moves = {}
+        for cls, targets in self._moves_of(thread).items():
+            live = frozenset(t for t in targets if self._is_live(t))
+            if live:
+                moves[cls] = live
+        return moves
 
     # ------------------------------------------------------------------ reading
 
-    def scan(self, text: str) -> Scan:
-        """One pass: the longest viable prefix of ``text``, and what follows from it."""
-        if not self._subsets[0]:  # an expression that matches nothing
-            return Scan(0, 0, False)
-        row = self._rows[0]
+    def scan(self, text: str, state: int = 0) -> Scan:
+        """One pass: the longest viable prefix of ``text``, and what follows from it.
+
+        ``state``: start from there (a state a previous scan returned) instead of from
+        the beginning, as if the text read to that state came before ``text``.
+        """
+        if not self._subsets[state]:  # an expression that matches nothing
+            return Scan(0, state, False)
+        row = self._rows[state]
         # The hot loop is one dict lookup per character; the index is not counted but
         # read back from the iterator (what is left of the text) when the loop stops.
         characters = iter(text)
@@ -425,36 +495,53 @@ class Automaton:
         if (state, char) in self._dead:
             return None
         cls = self.class_of(char)
-        targets: set[int] = set()
-        for product in self._subsets[state]:
-            targets.update(self._transitions[product].get(cls, ()))
-        subset = frozenset(targets)
         cache = char < "\x80"  # other characters are not cached: the tables stay small
         with self._lock:
-            if not subset:
+            targets: set[int] = set()
+            for thread in self._subsets[state]:
+                targets.update(self._live_moves(thread).get(cls, ()))
+            if not targets:
                 if cache:
                     self._dead.add((state, char))
                 return None
-            found = self._subset_ids.get(subset)
-            if found is None:
-                found = len(self._subsets)
-                self._subsets.append(subset)
-                self._rows.append({"": found})
-                self._subset_ids[subset] = found
-            row = self._rows[found]
+            row = self._rows[self._state_of(frozenset(targets))]
             if cache:
                 self._rows[state][char] = row
         return row
 
+    def _state_of(self, subset: frozenset[int]) -> int:
+        """The number of the deterministic state of a set of live threads (lock held)."""
+        found = self._subset_ids.get(subset)
+        if found is None:
+            found = len(self._subsets)
+            self._subsets.append(subset)
+            self._rows.append({"": found})
+            self._subset_ids[subset] = found
+        return found
+
+    def restrict(self, state: int, label: str | None) -> int:
+        """The state with only the threads of one named group (one value rule) left."""
+        labels = self._nfa.labels
+        with self._lock:
+            return self._state_of(
+                frozenset(t for t in self._subsets[state] if labels[self._threads[t][0]] == label)
+            )
+
     def complete(self, state: int) -> bool:
         """Whether the text read up to ``state`` is a valid string."""
-        return not self._accepting.isdisjoint(self._subsets[state])
+        known = self._complete.get(state)
+        if known is None:
+            with self._lock:
+                known = any(self._accepting(thread) for thread in self._subsets[state])
+            self._complete[state] = known
+        return known
 
     def continuation_classes(self, state: int) -> set[int]:
         """The classes of the characters that keep the text viable after ``state``."""
         found: set[int] = set()
-        for product in self._subsets[state]:
-            found.update(self._transitions[product])
+        with self._lock:
+            for thread in self._subsets[state]:
+                found.update(self._live_moves(thread))
         return found
 
     def continuations(self, state: int) -> set[str]:
@@ -462,11 +549,36 @@ class Automaton:
         classes = self.continuation_classes(state)
         return {c for c, cls in self._printable_class.items() if cls in classes}
 
+    def continuations_by_label(self, state: int) -> dict[str | None, tuple[set[str], bool]]:
+        """For each named group alive at ``state`` (the value rule being read): the
+        printable characters that continue it, and whether it is complete there."""
+        found: dict[str | None, tuple[set[int], bool]] = {}
+        with self._lock:
+            for thread in self._subsets[state]:
+                label = self._nfa.labels[self._threads[thread][0]]
+                classes, complete = found.get(label, (set(), False))
+                classes.update(self._live_moves(thread))
+                found[label] = (classes, complete or self._accepting(thread))
+        return {
+            label: ({c for c, cls in self._printable_class.items() if cls in classes}, done)
+            for label, (classes, done) in found.items()
+        }
+
+    def accepted_labels(self, state: int) -> set[str]:
+        """The named groups that the text read to ``state`` completes (its kinds)."""
+        with self._lock:
+            return {
+                label
+                for thread in self._subsets[state]
+                if self._accepting(thread)
+                and (label := self._nfa.labels[self._threads[thread][0]]) is not None
+            }
+
     def labels(self, state: int) -> set[str]:
         """The named groups (the grammar's value rules) still alive at ``state``."""
-        return {
-            label for label in (self._labels[p] for p in self._subsets[state]) if label is not None
-        }
+        labels = self._nfa.labels
+        found = {labels[self._threads[thread][0]] for thread in self._subsets[state]}
+        return {label for label in found if label is not None}
 
     def completion(self, state: int) -> str | None:
         """A shortest text that completes the one read up to ``state`` (``None``: none).
@@ -484,20 +596,21 @@ class Automaton:
         for char, cls in self._printable_class.items():  # printable, where there is one
             if representative[cls] not in self._printable_class:
                 representative[cls] = char
-        previous: dict[int, tuple[int, int] | None] = dict.fromkeys(self._subsets[state])
-        queue = list(previous)
-        for product in queue:  # grows while walked: breadth first
-            if product in self._accepting:
-                path = []
-                while (step := previous[product]) is not None:
-                    product, cls = step
-                    path.append(representative[cls])
-                return "".join(reversed(path))
-            for cls, targets in sorted(self._transitions[product].items()):
-                for target in targets:
-                    if target not in previous:
-                        previous[target] = (product, cls)
-                        queue.append(target)
+        with self._lock:
+            previous: dict[int, tuple[int, int] | None] = dict.fromkeys(self._subsets[state])
+            queue = list(previous)
+            for thread in queue:  # grows while walked: breadth first
+                if self._accepting(thread):
+                    path = []
+                    while (step := previous[thread]) is not None:
+                        thread, cls = step
+                        path.append(representative[cls])
+                    return "".join(reversed(path))
+                for cls, targets in sorted(self._live_moves(thread).items()):
+                    for target in sorted(targets):
+                        if target not in previous:
+                            previous[target] = (thread, cls)
+                            queue.append(target)
         return None
 
     def printable_classes(self) -> list[list[str]]:
@@ -508,24 +621,24 @@ class Automaton:
         return list(classes.values())
 
     def _reset_lock(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
 
 # ====================================================================== per entry point
 
-_automata: list[Automaton] = []  # every automaton built, for the fork handler
-_by_entry: dict[str, Automaton] = {}
+_automata: weakref.WeakSet[Automaton] = weakref.WeakSet()  # for the fork handler
+_by_pattern: dict[str, Automaton] = {}
 _build_lock = threading.Lock()
 
 
-def for_entry(entry: str) -> Automaton:
-    """The automaton of an entry point, built on first use."""
-    found = _by_entry.get(entry)
+def for_pattern(pattern: str) -> Automaton:
+    """The automaton of a derived expression (an entry's, a kind's), built on first use."""
+    found = _by_pattern.get(pattern)
     if found is None:
-        with _build_lock:  # one build per entry, even when many threads ask at once
-            found = _by_entry.get(entry)
+        with _build_lock:  # one build per expression, even when many threads ask at once
+            found = _by_pattern.get(pattern)
             if found is None:
-                found = _by_entry[entry] = Automaton(entry_pattern(entry))
+                found = _by_pattern[pattern] = Automaton(pattern)
     return found
 
 

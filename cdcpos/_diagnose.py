@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import string
+from typing import Any
 
 from cdcpos._engines import describe_kind
 from cdcpos._errors import InvalidPosition
@@ -25,6 +26,7 @@ __all__ = [
     "first_problem",
     "known_mistake_hint",
     "nearest_shape",
+    "start_time_error",
     "too_long",
     "value_rejection",
 ]
@@ -35,12 +37,63 @@ def first_problem(entry: str, text: str) -> tuple[int, str]:
 
     One pass of the entry's prefix automaton (``cdcpos._automaton``), linear in the text.
     """
-    from cdcpos._automaton import for_entry
-
-    automaton = for_entry(entry)
+    automaton = _automaton(entry)
     scan = automaton.scan(text)
-    allowed = automaton.continuations(scan.state)
-    return scan.length, describe_expected(allowed, scan.complete)
+    allowed, complete = _furthest_continuations(automaton, text, scan)
+    return scan.length, describe_expected(allowed, complete)
+
+
+# How far past the first problem a repaired text is read to judge the repair.
+_REPAIR_WINDOW = 24
+
+
+def _furthest_continuations(automaton: Any, text: str, scan: Any) -> tuple[set[str], bool]:
+    """What can continue the text at its first problem, for the value being read.
+
+    When several values (the grammar's rules) are still possible there, each is judged
+    by how far the text goes on when its own continuations repair the problem (put in
+    place of the offending character, or before it): only those that go furthest are
+    named.  '2018-03-08 12:12:12' is read further as a date with 'T' than as a binlog
+    file name with a letter, so 'T' is what is expected.  Constant work: one character
+    per class, a window of text after the problem.
+    """
+    by_label = automaton.continuations_by_label(scan.state)
+    allowed: set[str] = set()
+    complete = False
+    for chars, done in by_label.values():
+        allowed |= chars
+        complete = complete or done
+    index = scan.length
+    if len(by_label) < 2 or index >= len(text):
+        return allowed, complete
+    after = text[index + 1 : index + 1 + _REPAIR_WINDOW]
+    scores: dict[str | None, int] = {}
+    for label, (chars, _) in by_label.items():
+        start = automaton.restrict(scan.state, label)
+        representatives: dict[int, str] = {}
+        for char in sorted(chars):
+            representatives.setdefault(automaton.class_of(char), char)
+        reach = -1
+        for char in representatives.values():
+            state = automaton.scan(char, start).state
+            replaced = automaton.scan(after, state)
+            inserted = automaton.scan(text[index] + after, state)
+            reach = max(
+                reach,
+                # How far each repair reads, a complete text counting one more.
+                replaced.length + (replaced.complete and replaced.length == len(after)),
+                inserted.length - 1 + (inserted.complete and inserted.length > len(after)),
+            )
+        scores[label] = reach
+    best = max(scores.values())
+    if list(scores.values()).count(best) == len(scores):
+        return allowed, complete  # no value reads further than another: name them all
+    allowed, complete = set(), False
+    for label, (chars, done) in by_label.items():
+        if scores[label] == best:
+            allowed |= chars
+            complete = complete or done
+    return allowed, complete
 
 
 _PRINTABLE = [chr(c) for c in range(0x20, 0x7F)]
@@ -52,9 +105,16 @@ def _char_classes(entry: str) -> list[list[str]]:
     Two characters are alike when every literal and character set of the expression
     contains both or neither (the automaton's classes).
     """
-    from cdcpos._automaton import for_entry
+    classes: list[list[str]] = _automaton(entry).printable_classes()
+    return classes
 
-    return for_entry(entry).printable_classes()
+
+def _automaton(entry: str) -> Any:
+    """The prefix automaton of an entry's derived expression (built on first use)."""
+    from cdcpos._automaton import for_pattern
+    from cdcpos._rules import entry_pattern
+
+    return for_pattern(entry_pattern(entry))
 
 
 _DIGITS = set(string.digits)
@@ -100,22 +160,80 @@ def diagnose(
 ) -> InvalidPosition:
     """The error for a ``candidate`` the entry's expression rejected: where, what, a hint.
 
-    ``original`` is the input as given, ``candidate`` what was matched (the input after
-    lenient normalization).  The caller raises it.
+    ``original`` is the input as given and is what the error keeps (``text``), in lenient
+    mode too; ``candidate`` is what was read (``original`` after lenient normalization),
+    and the column is mapped back to ``original``.  The caller raises it.
     """
-    shown = candidate if lenient else original
     index, expected = first_problem(entry, candidate)
     if index >= len(candidate):
         reason = "unexpected end of input" if candidate else "empty input"
     else:
         reason = f"unexpected {candidate[index]!r}"
+    column = index + 1
+    if lenient and candidate != original:
+        column = _original_index(original, candidate, index) + 1
     return InvalidPosition(
         reason,
         field=field,
-        text=shown,
-        column=index + 1,
+        text=original,
+        column=column,
         expected=expected,
-        hint=known_mistake_hint(entry, original),
+        hint=known_mistake_hint(entry, candidate if lenient else original, lenient=lenient),
+    )
+
+
+def _original_index(original: str, candidate: str, index: int) -> int:
+    """Where ``candidate[index]`` is in ``original``.  Lenient normalization only removes
+    characters (around the value, and spaces after the clock), none of which begin or end
+    the normalized text, so matching the candidate's characters from the left finds them."""
+    position = -1
+    for char in candidate[: index + 1]:
+        position = original.index(char, position + 1)
+    if index >= len(candidate):  # the end of the candidate: just after its last character
+        position += 1
+    return position
+
+
+# ====================================================================== start times
+
+# The spellings a CdcStartTime string may take, as far as a column can be given: epoch
+# seconds, or an ISO 8601 date with an optional time and zone, as datetime.fromisoformat
+# reads them (Python 3.11: any one character between date and time, basic and extended
+# forms, week dates, a space before the zone).  A text that fits and is still rejected
+# is a value problem (a month 13), which has no column.
+_START_TIME_FORMS = (
+    r"-?[0-9]+(?:\.[0-9]+)?"
+    r"|(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{8}|[0-9]{4}-?W[0-9]{2}(?:-?[0-9])?)"
+    r"(?:[ -~][0-9]{2}(?::?[0-9]{2}(?::?[0-9]{2})?)?(?:[.,][0-9]+)?"
+    r" ?(?:Z|[+-][0-9]{2}(?::?[0-9]{2}(?::?[0-9]{2}(?:[.,][0-9]+)?)?)?)?)?"
+)
+
+
+def start_time_error(text: str, hint: str | None) -> InvalidPosition:
+    """The error for a ``CdcStartTime`` string that is no timestamp: with the column of
+    the first problem and what was expected there, when its spelling is what is wrong."""
+    from cdcpos._automaton import for_pattern
+
+    automaton = for_pattern(_START_TIME_FORMS)
+    scan = automaton.scan(text)
+    if scan.length == len(text) and scan.complete:
+        return InvalidPosition(  # the spelling is right: the value is not
+            "no such date and time (an ISO 8601 timestamp of a real instant is expected)",
+            field="CdcStartTime",
+            text=text,
+            hint=hint,
+        )
+    if scan.length >= len(text):
+        problem = "unexpected end of input" if text else "empty input"
+    else:
+        problem = f"unexpected {text[scan.length]!r}"
+    return InvalidPosition(
+        f"not epoch seconds or an ISO 8601 timestamp: {problem}",
+        field="CdcStartTime",
+        text=text,
+        column=scan.length + 1,
+        expected=describe_expected(automaton.continuations(scan.state), scan.complete),
+        hint=hint,
     )
 
 
@@ -195,30 +313,126 @@ _DATE_LIKE = re.compile(
     r"([0-9]{4}-[0-9]{2}-[0-9]{2})([ tT_]?)([0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?"
     r"([.,][0-9]+)?(Z|z|[+-][0-9]{2}(?::?[0-9]{2})?| ?UTC)?"
 )
-_PG_LONG_HALF = re.compile(r"[0-9A-Fa-f]+/[0-9A-Fa-f]+")
+# A PostgreSQL LSN with a half of more than 8 hex digits (a shorter one is another problem).
+_PG_LONG_HALF = re.compile(r"[0-9A-Fa-f]{9,}/[0-9A-Fa-f]+|[0-9A-Fa-f]+/[0-9A-Fa-f]{9,}")
 _DB2_LRI = re.compile(r"[0-9A-Fa-f]{34}")
 
 
-def known_mistake_hint(entry: str, text: str) -> str | None:
-    """A hint when ``text`` matches a mistake people are known to make, else ``None``."""
+_LENIENT = ", or parse leniently (lenient=True; --lenient on the command line)"
+
+# What each entry point reads, and the function that reads it (for "use ..." hints), in
+# the order they are tried: a checkpoint is named as one before as a start position.
+_ENTRY_READERS = {
+    "stop_position": ("CdcStopPosition", "parse_stop_position"),
+    "checkpoint": ("RecoveryCheckpoint", "parse_checkpoint"),
+    "start_position": ("CdcStartPosition", "parse_start_position"),
+    "db2_start_from_context": ("Db2 StartFromContext", "parse_db2_start_from_context"),
+}
+# The entries whose strings an entry reads as well ("any": start and stop positions).
+_READS_ALSO = {
+    "any": ("start_position", "stop_position", "checkpoint"),
+    "start_position": ("checkpoint",),
+}
+# The grammar's keywords: case matters in each (DMS rejects 'SERVER_TIME:').
+_KEYWORDS = ("checkpoint:V", "server_time:", "commit_time:", "timestamp:", "NOW")
+
+
+def _other_entry(entry: str, text: str) -> tuple[str, str] | None:
+    """``(kind, entry)`` when ``text`` is a valid string of another entry point.
+
+    Two automata answer for all entries (those of ``any`` and of Db2 contexts, which
+    ``parse()`` and the Db2 reader build anyway): the kind a text completes tells the
+    entry that reads it.
+    """
+    skipped = {entry, *_READS_ALSO.get(entry, ())}
+    for source in ("any", "db2_start_from_context"):
+        automaton = _automaton(source)
+        scan = automaton.scan(text)
+        if not (scan.complete and scan.length == len(text)):
+            continue
+        for kind in sorted(automaton.accepted_labels(scan.state)):
+            if source != "any":
+                other = source
+            elif kind in _STOP_KINDS or kind == "checkpoint":
+                other = "stop_position" if kind in _STOP_KINDS else "checkpoint"
+            else:
+                other = "start_position"
+            if other not in skipped:
+                return kind, other
+    return None
+
+
+_STOP_KINDS = ("server_time", "commit_time")
+
+
+def _other_entry_hint(entry: str, text: str) -> str | None:
+    found = _other_entry(entry, text)
+    if found is None:
+        return None
+    from cdcpos._engines import describe_kind
+
+    kind, other = found
+    field, reader = _ENTRY_READERS[other]
+    hint = f"this is {describe_kind(kind)}, a {field}; use {reader}()"
+    if entry == "stop_position" and kind == "date":
+        return (
+            "a stop position names its clock: 'server_time:<date>' or 'commit_time:<date>' "
+            f"({hint})"
+        )
+    return hint
+
+
+def _case_hint(entry: str, text: str) -> str | None:
+    """A hint when a keyword of the grammar begins ``text`` in the wrong case."""
+    for keyword in _KEYWORDS:
+        head = text[: len(keyword)]
+        if head == keyword or head.lower() != keyword.lower():
+            continue
+        if keyword == "checkpoint:V":
+            how = "('checkpoint' in lower case, 'V' in upper case)"
+        elif keyword.isupper():
+            how = "in upper case"
+        else:
+            how = "in lower case"
+        hint = f"keywords are case-sensitive: write {keyword!r} {how}"
+        fixed = keyword + text[len(keyword) :]
+        scan = _automaton(entry).scan(fixed)
+        if scan.complete and scan.length == len(fixed):
+            return hint
+        other = _other_entry_hint(entry, fixed)
+        return hint + (f"; then {other}" if other else "")
+    return None
+
+
+def known_mistake_hint(entry: str, text: str, *, lenient: bool = False) -> str | None:
+    """A hint when ``text`` matches a mistake people are known to make, else ``None``.
+
+    ``lenient``: the text was read in lenient mode (and is what it read), so the hints
+    do not suggest it.  A hint is never empty.
+    """
+    also = "" if lenient else _LENIENT
     stripped = text.strip()
     if any(q in text for q in _TYPOGRAPHIC_QUOTES):
         return (
             "remove the typographic quotes \u201c\u201d (they come from copying the AWS "
-            "documentation), or parse leniently (lenient=True; --lenient on the command line)"
+            f"documentation){also}"
         )
     if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
-        return "remove the quotes around the value, or parse leniently (lenient=True; --lenient on the command line)"
+        return f"remove the quotes around the value{also}"
     if _CLOCK_SPACE.match(text):
         clock = _CLOCK_SPACE.match(text).group(1)  # type: ignore[union-attr]
-        return f"remove the space after '{clock}:' (older SDK docs print one), or parse leniently (lenient=True; --lenient on the command line)"
+        return f"remove the space after '{clock}:' (older SDK docs print one){also}"
     if stripped != text:
-        return "remove the whitespace around the value, or parse leniently (lenient=True; --lenient on the command line)"
+        return f"remove the whitespace around the value{also}"
     if "\ufeff" in text:
         return "remove the byte order mark (U+FEFF) at the start"
     # str.isascii() reads a flag of the string: no pass over an ASCII text.
     if not text.isascii() and any(c.isdigit() and not c.isascii() for c in text):
         return "only the ASCII digits 0-9 are accepted"
+    # A valid value given to the wrong function, or one in the wrong case: say which.
+    hint = _other_entry_hint(entry, text) or _case_hint(entry, text)
+    if hint:
+        return hint
     oracle = _ORACLE_PREFIX.fullmatch(text)
     if oracle:
         return f"pass the bare SCN: {oracle.group(1)!r}"
@@ -250,8 +464,6 @@ def known_mistake_hint(entry: str, text: str) -> str | None:
             return "a checkpoint starts 'checkpoint:V' and its version, e.g. checkpoint:V1#..."
         return None
     if entry == "stop_position" and not text.startswith(("server_time:", "commit_time:")):
-        if text.lower().startswith(("server_time:", "commit_time:")):
-            return "write the clock in lower case: 'server_time:' or 'commit_time:'"
         if _DATE_LIKE.fullmatch(text):
             return "a stop position names its clock: 'server_time:<date>' or 'commit_time:<date>'"
         return "a stop position is 'server_time:YYYY-MM-DDTHH:MM:SS' or 'commit_time:YYYY-MM-DDTHH:MM:SS'"
@@ -266,7 +478,8 @@ def known_mistake_hint(entry: str, text: str) -> str | None:
             problems.append("no fractional seconds")
         if date.group(6):
             problems.append("no time zone (the value is UTC)")
-        return "DMS takes a date as YYYY-MM-DDTHH:MM:SS in UTC: " + ", ".join(problems)
+        if problems:  # none: the date's form is right, and the problem is elsewhere
+            return "DMS takes a date as YYYY-MM-DDTHH:MM:SS in UTC: " + ", ".join(problems)
     if _GTID.fullmatch(text):
         return (
             "this looks like a MySQL/MariaDB GTID (set); DMS takes a binlog position "
@@ -276,6 +489,4 @@ def known_mistake_hint(entry: str, text: str) -> str | None:
         return "each half of a PostgreSQL LSN has 1 to 8 hex digits (e.g. 16/B374D848)"
     if entry != "db2_start_from_context" and _DB2_LRI.fullmatch(text):
         return "this looks like a Db2 LRI; use parse_db2_start_from_context()"
-    if entry == "db2_start_from_context" and text.lower() == "now":
-        return "write NOW in upper case"
     return None

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from lark.exceptions import LarkError
 
 from cdcpos import _automaton, _diagnose, _fastpath
-from cdcpos._automaton import Automaton, for_entry
+from cdcpos._automaton import Automaton, for_pattern
 from cdcpos._generate import ENTRY_POINTS
 from cdcpos._lark import lark_parser
 
@@ -39,6 +39,14 @@ from .test_fastpath import _differential, grammar_strings, mutated
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES = [*ENTRY_POINTS, "any"]
+
+
+def for_entry(entry: str) -> Automaton:
+    """The automaton of an entry point's derived expression (``any``: start or stop)."""
+    patterns = _fastpath.ENTRY_PATTERNS
+    if entry == "any":
+        return for_pattern(patterns["start_position"] + "|" + patterns["stop_position"])
+    return for_pattern(patterns[entry])
 
 
 def lark_accepts(entry: str, text: str) -> bool:
@@ -232,7 +240,7 @@ def test_nothing_is_built_at_import_or_for_valid_input() -> None:
         "cdcpos.parse('0/1'); cdcpos.parse_many(['0/1', 'checkpoint:V1#1#x#0#0#*#0#0'])\n"
         "print('cdcpos._automaton' in sys.modules, 'regex' in sys.modules)\n"
         "import cdcpos._automaton as a\n"
-        "print(a._by_entry)\n"
+        "print(a._by_pattern)\n"
     )
     assert _run(code).split("\n")[:2] == ["False False", "{}"]
 
@@ -240,7 +248,7 @@ def test_nothing_is_built_at_import_or_for_valid_input() -> None:
 def test_a_fork_while_another_thread_builds_does_not_deadlock() -> None:
     code = """
 import os, signal, sys, threading
-from cdcpos import _automaton
+from cdcpos import _automaton, _fastpath
 holding, release = threading.Event(), threading.Event()
 def hold():
     with _automaton._build_lock:  # as a thread in the middle of a build does
@@ -252,7 +260,7 @@ holding.wait()
 pid = os.fork()
 if pid == 0:
     signal.alarm(60)  # a deadlock ends the child instead of the test run
-    automaton = _automaton.for_entry("checkpoint")
+    automaton = _automaton.for_pattern(_fastpath.ENTRY_PATTERNS["checkpoint"])
     scan = automaton.scan("checkpoint:V1#1#*#")
     os._exit(0 if scan.length == 17 else 3)
 release.set()
@@ -266,12 +274,13 @@ print(os.waitstatus_to_exitcode(status))
 def test_threads_racing_to_build_share_one_automaton() -> None:
     code = """
 import threading
-from cdcpos import _automaton
+from cdcpos import _automaton, _fastpath
+patterns = _fastpath.ENTRY_PATTERNS
 start = threading.Barrier(8)
 found = []
 def work():
     start.wait()
-    automaton = _automaton.for_entry("any")
+    automaton = _automaton.for_pattern(patterns["start_position"] + "|" + patterns["stop_position"])
     found.append((id(automaton), [automaton.scan("a" + ".1" * 50 + "!").length for _ in range(50)]))
 threads = [threading.Thread(target=work) for _ in range(8)]
 for t in threads: t.start()

@@ -162,7 +162,8 @@ def test_lenient_still_rejects_what_is_wrong_inside() -> None:
     error = rejection(
         cdcpos.parse_start_position, " \u201c2018-03-08 12:12:12\u201d ", lenient=True
     )
-    assert error.column == 11 and error.text == "2018-03-08 12:12:12"
+    # The input as given, and the column of the space inside it (issue 9, section 4).
+    assert error.column == 13 and error.text == " \u201c2018-03-08 12:12:12\u201d "
 
 
 # ---------------------------------------------------------------- CdcStartTime

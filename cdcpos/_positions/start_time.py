@@ -137,6 +137,8 @@ def _from_float(seconds: float) -> datetime:
 
 
 def _parse_text(text: str) -> datetime:
+    from cdcpos._diagnose import start_time_error  # the error path only
+
     if len(text) > 64:
         raise InvalidPosition("too long for a timestamp", field=FIELD, text=text)
     if not text.isascii() or text != text.strip() or not text:
@@ -145,20 +147,14 @@ def _parse_text(text: str) -> datetime:
             hint = "remove the whitespace around the value"
         elif not text.isascii():
             hint = "only ASCII characters occur in a timestamp (digits 0-9, '-', ':', 'T', 'Z')"
-        raise InvalidPosition(
-            "expected epoch seconds or an ISO 8601 timestamp", field=FIELD, text=text, hint=hint
-        )
+        raise start_time_error(text, hint)
     if _EPOCH_TEXT.fullmatch(text):
         return _from_epoch(Decimal(text), text)  # the pattern admits only decimals
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidPosition(
-            "expected epoch seconds or an ISO 8601 timestamp",
-            field=FIELD,
-            text=text,
-            hint="e.g. 2018-03-08T12:12:12Z, 2018-03-08T12:12:12+01:00, 2018-03-08 or 1520511132",
-        ) from None
+        hint = "e.g. 2018-03-08T12:12:12Z, 2018-03-08T12:12:12+01:00, 2018-03-08 or 1520511132"
+        raise start_time_error(text, hint) from None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return _to_utc(parsed, text)
