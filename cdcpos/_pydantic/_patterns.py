@@ -26,18 +26,18 @@ from cdcpos._pydantic._errors import _invalid_position_error
 # Python-only syntax in the derived expressions: named groups, and '\#' (an identity
 # escape that ECMA-262 regular expressions in unicode mode reject).
 _NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
-# A lookaround ending in '#': checkpoint-only terminals look ahead to the '#' that follows
-# them inside a checkpoint.
-_HASH_LOOKAROUND = re.compile(r"\(\?([=!])((?:[^()\\]|\\.)*)#\)")
 
 
 def _portable(pattern: str) -> str:
     return _NAMED_GROUP.sub("(?:", pattern).replace("\\#", "#")
 
 
-def _standalone(pattern: str) -> str:
-    """A checkpoint-only terminal read on its own: its '#' lookarounds look at the end."""
-    return _HASH_LOOKAROUND.sub(r"(?\1\2$)", pattern)
+# A checkpoint-only terminal read on its own (outside a checkpoint, nothing follows it):
+# the generated lookaround-free pattern of that field, without its anchors.
+_CHECKPOINT_FIELD_PATTERNS = {
+    terminal: pattern.removeprefix("^").removesuffix("$")
+    for terminal, pattern in _fastpath.PORTABLE_CHECKPOINT_POSITION_PATTERNS
+}
 
 
 def entry_pattern(*entries: str) -> str:
@@ -75,7 +75,7 @@ def _rule_pattern(kind: str) -> str:
 
 
 def _checkpoint_spelling(kind: str) -> str:
-    return _standalone(_fastpath.TERMINAL_PATTERNS[_CHECKPOINT_ONLY[kind][0]])
+    return _CHECKPOINT_FIELD_PATTERNS[_CHECKPOINT_ONLY[kind][0]]
 
 
 _compiled: dict[str, Callable[[str], object]] = {}
