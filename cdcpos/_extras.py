@@ -26,9 +26,9 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "aws": ("pydantic", "boto3", "botocore"),
     "hypothesis": ("hypothesis",),
     "fuzz": ("atheris",),
-    "arrow": ("pyarrow",),
-    "polars": ("polars",),
-    "spark": ("pyspark", "pyarrow"),
+    "arrow": ("pyarrow", "numpy"),
+    "polars": ("polars", "pyarrow", "numpy"),
+    "spark": ("pyspark", "pyarrow", "numpy"),
 }
 
 

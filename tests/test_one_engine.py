@@ -1,4 +1,4 @@
-"""The format decisions of positions.md §10 (issue 9, section 2), on every path.
+"""The format decisions of docs/formats.md §10 (issue 9, section 2), on every path.
 
 * One engine per checkpoint: two known shapes of two engine families are rejected,
   naming both kinds; an opaque position pairs with anything.
