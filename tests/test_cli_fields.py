@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import cdcpos
 import cdcpos.strategies
-from cdcpos.cli import _input, _jobs
+from cdcpos.cli import _checkpoint_json, _input, _jobs
 from cdcpos.cli._checkpoint_json import checkpoint_fields_json
 from cdcpos.cli._fields import ENCODE, fields_of
 from tests.examples import SPEC_EXAMPLES
@@ -59,6 +59,11 @@ def test_examples(text: str) -> None:
 @given(st.one_of(cdcpos.strategies.checkpoint_strings(), cdcpos.strategies.strings("checkpoint")))
 def test_generated_checkpoints(text: str) -> None:
     assert_same_fields(text)
+
+
+def test_every_position_terminal_of_the_grammar_has_a_writer() -> None:
+    # Else checkpoints of that terminal are written through the (slow) object path.
+    assert set(_checkpoint_json._position_terminals()) == set(_checkpoint_json._WRITERS)
 
 
 def test_other_layouts_fall_back_to_the_object_path() -> None:

@@ -391,6 +391,15 @@ class TestNoCommonOrder:
                 "different binlog stems",
             ),
             (
+                "checkpoint:V1#1#a.000001:4#0#0#*#0#0",
+                "checkpoint:V1#1#a.000001:4:-1:2:3:a.000001:1#0#0#*#0#0",
+                (
+                    "checkpoint of mysql_binlog of stem 'a'",
+                    "checkpoint of mysql_stream of stem 'a'",
+                ),
+                "different kinds of MySQL position",
+            ),
+            (
                 "server_time:2018-02-09T12:12:12",
                 "commit_time:2018-02-09T12:12:12",
                 ("server_time", "commit_time"),

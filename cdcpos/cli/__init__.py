@@ -24,9 +24,12 @@ Exit status, for every command:
 
 The package holds one module per command (``parse``, ``validate``, ``compare``, ``sort``,
 ``latest``, ``convert``: each its options, help and ``run``) and the shared input and
-output: ``_input`` (files and stdin to lines), ``_parsing`` (lines to values or errors),
-``_fields`` (a value's fields), ``_output`` (stdout, JSON Lines, table), ``_records``
-(TSV/JSONL records for sort and latest), ``_common`` (options, exit-status exceptions).
+output: ``_input`` (files and stdin to lines), ``_parquet`` (a Parquet column to lines, and
+``parse --format parquet``), ``_parsing`` (lines to values or errors), ``_fields`` (a
+value's fields), ``_checkpoint_json`` (a checkpoint's fields straight from its text),
+``_output`` (stdout, JSON Lines, table), ``_records`` (TSV/JSONL records for sort and
+latest), ``_jobs`` (``--jobs``: worker processes, output in order), ``_common`` (options,
+exit-status exceptions).
 Only :func:`main` and :func:`fields_of` are API.
 """
 

@@ -162,8 +162,6 @@ def _compile() -> Callable[[str], re.Match[str] | None]:
     """Compiled on first use: not for `import cdcpos.cli`."""
     global _classify
     _classify = _classifier()
-    if set(_position_terminals()) != set(_WRITERS):  # pragma: no cover - a grammar change
-        raise RuntimeError("cdcpos.cli._checkpoint_json: a position terminal has no writer")
     return _classify
 
 
@@ -179,17 +177,21 @@ def checkpoint_fields_json(text: str) -> str | None:
         return None
     version, c1, token, c2, c3, second_token, c4, c5 = fields
     classify = _classify or _compile()
+    # A terminal without a writer (a grammar newer than this module) falls back to the
+    # object path; tests/test_cli_fields.py fails on it, so that it does not stay slow.
     match = classify(token + "#")
-    if match is None:
+    found = _WRITERS.get(match.lastgroup or "") if match is not None else None
+    if found is None:
         return None
-    kind, write = _WRITERS[match.lastgroup]  # type: ignore[index]
+    kind, write = found
     if second_token == "*":
         second_json = "null"
     else:
         second = classify(second_token + "#")
-        if second is None:
+        second_found = _WRITERS.get(second.lastgroup or "") if second is not None else None
+        if second_found is None:
             return None
-        second_json = _WRITERS[second.lastgroup][1](second_token)  # type: ignore[index]
+        second_json = second_found[1](second_token)
     counters: tuple[str, ...] = (c1, c2, c3, c4, c5)
     if "-0" in counters:  # the grammar writes no leading zeros; only -0 is not int()'s
         counters = tuple("0" if c == "-0" else c for c in counters)

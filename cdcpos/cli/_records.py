@@ -222,34 +222,41 @@ def read_entries(
                 yield Entry(block.source, number, text, key, value)
 
 
+def _order_domain(value: Value) -> tuple[str, str | None]:
+    """(kind, binlog stem): positions order only within one kind (a checkpoint's: of its
+    position) and, for MySQL, one binlog stem."""
+    if isinstance(value, cdcpos.Checkpoint):
+        kind, stem = _order_domain(value.position)
+        return f"checkpoint of {kind}", stem
+    if isinstance(value, cdcpos.MySqlBinlogPosition):
+        return "mysql_binlog", value.stem
+    if isinstance(value, cdcpos.MySqlStreamPosition):
+        return "mysql_stream", value.binlog_position.stem
+    return kind_of(value), None
+
+
 def label(value: Value) -> str:
     """What a value is, as far as ordering goes: its kind, a checkpoint's engine kind, a
-    binlog's stem (positions order only within one engine, clock and binlog stem)."""
-    if isinstance(value, cdcpos.Checkpoint):
-        return f"checkpoint of {label(value.position)}"
-    if isinstance(value, cdcpos.MySqlBinlogPosition):
-        return f"mysql_binlog of stem {value.stem!r}"
-    if isinstance(value, cdcpos.MySqlStreamPosition):
-        return f"mysql_stream of stem {value.binlog_position.stem!r}"
-    return kind_of(value)
+    binlog's stem."""
+    kind, stem = _order_domain(value)
+    return kind if stem is None else f"{kind} of stem {stem!r}"
 
 
 def why_no_order(a: Value, b: Value) -> str:
     """Why two values that raise TypeError on ``<`` have no common order."""
-    a_label, b_label = label(a), label(b)
-    if a_label == b_label:  # equal or not, never before or after
-        if a_label.endswith("opaque"):
+    (a_kind, a_stem), (b_kind, b_stem) = _order_domain(a), _order_domain(b)
+    if a_kind == b_kind:
+        if a_stem != b_stem:
+            return "different binlog stems"
+        # Equal or not, never before or after.
+        if a_kind.endswith("opaque"):
             return "opaque positions (of an engine cdcpos does not know) compare only for equality"
-        return f"{a_label} values compare only for equality"
-    kinds = {kind_of(a), kind_of(b)}
-    if kinds == {"server_time", "commit_time"}:
+        return f"{a_kind} values compare only for equality"
+    if {kind_of(a), kind_of(b)} == {"server_time", "commit_time"}:
         return "different clocks"
-    if (
-        "stem" in a_label
-        and "stem" in b_label
-        and a_label.split(" of ")[0] == b_label.split(" of ")[0]
-    ):
-        return "different binlog stems"
+    a_leaf, b_leaf = a_kind.rpartition(" ")[2], b_kind.rpartition(" ")[2]
+    if a_leaf.startswith("mysql_") and b_leaf.startswith("mysql_"):
+        return "different kinds of MySQL position"
     return "different engines"
 
 

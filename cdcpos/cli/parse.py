@@ -27,8 +27,10 @@ Each output line is one JSON object, in input order:
    "error": {"type": "InvalidPosition", "message": ..., "column": 11, "field": ...,
              "reason": ..., "expected": ..., "hint": ...}}
 error types: InvalidPosition, InvalidUtf8 (the input shows bad bytes as \\xNN),
-LineTooLong.  parse exits 0 when it could read its input, even if lines are invalid
-(use validate for a pass/fail answer).
+LineTooLong (over 64 KiB), NullValue (a null row of a Parquet --column).  U+2028,
+U+2029 and the C1 controls are escaped (\\uXXXX): one record is one line for every
+reader.  parse exits 0 when it could read its input, even if lines are invalid (use
+validate for a pass/fail answer).
 
 --jobs N parses with N processes, output still in input order and memory still
 constant.  The default, auto, is the number of cores for regular files of 8 MiB or
