@@ -1,30 +1,27 @@
-"""A prefix automaton of each entry point: how far a text stays the start of a valid one.
+r"""A prefix automaton of each entry point: how far a text stays the start of a valid one.
 
-Derived from the same expressions as the fast path (``cdcpos._fastpath``, which
+Derived from the expressions of the fast path (``cdcpos._fastpath``, which
 ``python -m cdcpos._generate`` derives from ``grammar/cdcpos.lark``), with the standard
-library only: ``re._parser`` reads an expression into a tree, which becomes a
-nondeterministic automaton over classes of characters.  Its states that no valid string
-can be completed from are left out, so *every* state kept is the start of some valid
-string.  Reading a text is one pass of a deterministic automaton built from that one
-(sets of states, cached): the text's longest viable prefix ends where the set becomes
-empty.  One pass gives the length of that prefix, the characters that can continue it,
-and whether the prefix is complete, in time linear in the text, whatever the text.
-(Matching prefixes with a backtracking engine, as the error path did before, costs
-quadratic time on inputs such as ``'a' + '.1' * n``.)
+library only: ``re._parser`` reads an expression into a tree, which becomes an automaton
+over classes of characters whose every state kept is the start of some valid string (the
+others are left out).  Reading a text is one pass of its deterministic form (sets of
+states, cached): the longest viable prefix ends where the set becomes empty.  One pass
+gives that length, the characters that can continue the prefix, and whether it is
+complete, in time linear in the text whatever the text.  (Backtracking partial matches,
+as the error path used before, take quadratic time on ``'a' + '.1' * n``.)
 
-Lookaheads.  The derived expressions hold two: ``(?=#)`` after each position field of a
-checkpoint, and ``(?!\\*#)`` at the start of an opaque position.  ``(?=#)`` could be
-dropped without changing the language, because a literal ``#`` follows every such field
-anyway.  ``(?!\\*#)`` could NOT: in the first position field no other alternative
-matches a lone ``*`` (``checkpoint:V1#1#*#0#0#*#0#0`` is rejected), so dropping it would
-accept that text.  Rather than rely on the shape of the expressions, the automaton keeps
-both exactly: a lookahead whose body is a fixed sequence of characters sets becomes an
-*obligation* carried by the states after it (how much of the body the following
-characters have matched), and the product of expression states and obligations is an
-ordinary automaton again.  Any construct this module cannot translate exactly
-(lookbehind, backreferences, possessive repeats, categories such as ``\\d``, flags)
-raises ``NotImplementedError`` when the automaton is built, which the tests do for
-every entry point: a change of the generator cannot silently change the diagnosis.
+Lookaheads.  The derived expressions hold ``(?=#)`` after each position field of a
+checkpoint and ``(?!\*#)`` before an opaque position.  ``(?=#)`` could be dropped without
+changing the language: a literal ``#`` follows every such field anyway.  ``(?!\*#)``
+could NOT: in the first position field no other alternative matches a lone ``*``
+(``checkpoint:V1#1#*#0#0#*#0#0`` is rejected), so dropping it would accept that text.
+So the automaton keeps lookaheads exactly: one whose body is a fixed sequence of
+character sets becomes an *obligation* carried by the states after it (how much of the
+body the next characters matched); expression states paired with pending obligations
+form an ordinary automaton again.  A construct it cannot translate exactly (lookbehind,
+backreferences, possessive repeats, categories such as ``\d``, flags) raises
+``NotImplementedError`` when the automaton is built, as the tests do for every entry
+point: a change of the generator cannot silently change the diagnosis.
 
 Nothing is built at ``import cdcpos``: :func:`for_pattern` builds an expression's
 automaton on first use and caches it; even then only the states the texts read reach
@@ -249,13 +246,11 @@ Obligations = frozenset[tuple[int, int]]  # (lookahead id, characters of its bod
 class Automaton:
     """The automaton of one expression, built as far as the texts read need it.
 
-    Its states are *threads*: a state of the expression's automaton paired with the
-    lookaheads still pending.  A thread is *live* when some valid string continues from
-    it; only live threads are kept in the deterministic states, so a text is viable
-    exactly as long as its set of threads is not empty.  Threads, their moves and their
-    liveness are found on first use and cached: an expression with thousands of states
-    (the 64-bit bounds of binlog numbers are spelt out digit by digit) costs only the
-    part a text reaches.
+    Its states are *threads*: a state of the expression paired with the lookaheads still
+    pending.  A thread is *live* when some valid string continues from it; deterministic
+    states hold live threads only, so a text is viable while its set is not empty.
+    Threads, moves and liveness are found on first use and cached: an expression of
+    thousands of states (64-bit bounds spelt out digit by digit) costs what texts reach.
 
     >>> automaton = Automaton(r"[0-9]{1,2}/[0-9]")
     >>> automaton.scan("12/").length, automaton.scan("12/").complete
@@ -328,11 +323,6 @@ class Automaton:
     def class_of(self, char: str) -> int:
         """The class of one character."""
         return self._interval_class[bisect.bisect_right(self._starts, ord(char)) - 1]
-
-    @property
-    def product_size(self) -> int:
-        """How many threads have been met so far."""
-        return len(self._threads)
 
     def _thread(self, state: int, pending: Obligations) -> int:
         key = (state, pending)
@@ -536,18 +526,12 @@ class Automaton:
             self._complete[state] = known
         return known
 
-    def continuation_classes(self, state: int) -> set[int]:
-        """The classes of the characters that keep the text viable after ``state``."""
-        found: set[int] = set()
-        with self._lock:
-            for thread in self._subsets[state]:
-                found.update(self._live_moves(thread))
-        return found
-
     def continuations(self, state: int) -> set[str]:
         """The printable ASCII characters that keep the text viable after ``state``."""
-        classes = self.continuation_classes(state)
-        return {c for c, cls in self._printable_class.items() if cls in classes}
+        found: set[str] = set()
+        for chars, _ in self.continuations_by_label(state).values():
+            found |= chars
+        return found
 
     def continuations_by_label(self, state: int) -> dict[str | None, tuple[set[str], bool]]:
         """For each named group alive at ``state`` (the value rule being read): the
@@ -573,45 +557,6 @@ class Automaton:
                 if self._accepting(thread)
                 and (label := self._nfa.labels[self._threads[thread][0]]) is not None
             }
-
-    def labels(self, state: int) -> set[str]:
-        """The named groups (the grammar's value rules) still alive at ``state``."""
-        labels = self._nfa.labels
-        found = {labels[self._threads[thread][0]] for thread in self._subsets[state]}
-        return {label for label in found if label is not None}
-
-    def completion(self, state: int) -> str | None:
-        """A shortest text that completes the one read up to ``state`` (``None``: none).
-
-        The witness the tests give lark: what the automaton calls viable, lark accepts
-        once this is appended.
-
-        >>> automaton = Automaton(r"[0-9]{2}/[0-9]")
-        >>> automaton.completion(automaton.scan("1").state)
-        '0/0'
-        """
-        representative: dict[int, str] = {}
-        for low, cls in zip(self._starts, self._interval_class, strict=True):
-            representative.setdefault(cls, chr(low))
-        for char, cls in self._printable_class.items():  # printable, where there is one
-            if representative[cls] not in self._printable_class:
-                representative[cls] = char
-        with self._lock:
-            previous: dict[int, tuple[int, int] | None] = dict.fromkeys(self._subsets[state])
-            queue = list(previous)
-            for thread in queue:  # grows while walked: breadth first
-                if self._accepting(thread):
-                    path = []
-                    while (step := previous[thread]) is not None:
-                        thread, cls = step
-                        path.append(representative[cls])
-                    return "".join(reversed(path))
-                for cls, targets in sorted(self._live_moves(thread).items()):
-                    for target in sorted(targets):
-                        if target not in previous:
-                            previous[target] = (thread, cls)
-                            queue.append(target)
-        return None
 
     def printable_classes(self) -> list[list[str]]:
         """Printable ASCII split into the classes the expression treats alike."""

@@ -187,8 +187,11 @@ def _original_index(original: str, candidate: str, index: int) -> int:
     characters (around the value, and spaces after the clock), none of which begin or end
     the normalized text, so matching the candidate's characters from the left finds them."""
     position = -1
-    for char in candidate[: index + 1]:
-        position = original.index(char, position + 1)
+    try:
+        for char in candidate[: index + 1]:
+            position = original.index(char, position + 1)
+    except ValueError:  # pragma: no cover - a normalization that rewrites characters
+        return index
     if index >= len(candidate):  # the end of the candidate: just after its last character
         position += 1
     return position
