@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 import cdcpos
 from cdcpos import strategies
 from cdcpos._positions import checkpoint as checkpoint_module
+from cdcpos._positions import checkpoint_order
 from cdcpos._rules import dispatch_matcher, entry_matcher
 
 from .examples import INVALID_STRINGS, SPEC_EXAMPLES
@@ -284,7 +285,7 @@ def test_pickles_of_0_1_0_load(data: bytes) -> None:
 @FAST
 @given(strategies.checkpoint_strings())
 def test_the_key_only_decode_equals_the_full_one(text: str) -> None:
-    from_groups = checkpoint_module.checkpoint_sort_key(text)
+    from_groups = checkpoint_order.checkpoint_sort_key(text)
     assert from_groups == checkpoint_module.decode_checkpoint(text)[7]
     fresh, decoded = cdcpos.parse_checkpoint(text), cdcpos.parse_checkpoint(text)
     decoded.position  # noqa: B018 - decodes every field first
@@ -296,9 +297,37 @@ def test_the_key_only_decode_equals_the_full_one(text: str) -> None:
 @given(data=st.data())
 def test_the_key_only_decode_covers_every_engine(kind: str, data: st.DataObject) -> None:
     text = data.draw(strategies.checkpoint_strings(position_kind=kind))
-    key = checkpoint_module.checkpoint_sort_key(text)
+    key = checkpoint_order.checkpoint_sort_key(text)
     assert key == checkpoint_module.decode_checkpoint(text)[7]
     assert key[0] == "checkpoint:" + cdcpos.parse_checkpoint(text).position._domain
+
+
+@FAST
+@given(strategies.checkpoint_strings(), strategies.checkpoint_strings())
+def test_the_tail_orders_as_the_full_key(a: str, b: str) -> None:
+    # Same position, everything after it different: the tail decides, as the full key.
+    first_a, first_b = cdcpos.parse_checkpoint(a), cdcpos.parse_checkpoint(b)
+    tied = b.replace(str(b.split("#")[2]), a.split("#")[2], 1)
+    if cdcpos.parse_checkpoint(tied).position != first_a.position:
+        return  # the replacement changed more than the position
+    full_a, full_b = (
+        checkpoint_module.decode_checkpoint(a),
+        checkpoint_module.decode_checkpoint(tied),
+    )
+    key_a, key_b = cdcpos.sort_key(first_a), cdcpos.sort_key(cdcpos.parse_checkpoint(tied))
+    assert (key_a < key_b) == (full_a[5] < full_b[5])
+    assert (key_a == key_b) == (a == tied)
+    if a == tied:
+        assert hash(key_a) == hash(key_b)
+    del first_b
+
+
+def test_tied_positions_order_by_counters_as_numbers() -> None:
+    nine = cdcpos.parse_checkpoint("checkpoint:V1#9#000004AF/B00000D0#0#0#*#0#0")
+    ten = cdcpos.parse_checkpoint("checkpoint:V1#10#000004AF/B00000D0#0#0#*#0#0")
+    minus = cdcpos.parse_checkpoint("checkpoint:V1#-1#000004AF/B00000D0#0#0#*#0#0")
+    assert sorted([ten, nine, minus], key=cdcpos.sort_key) == [minus, nine, ten]
+    assert max(cdcpos.parse_many([str(ten), str(nine), str(minus)])) == ten
 
 
 def _undecoded(checkpoint: Any) -> bool:
