@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from cdcpos._positions import checkpoint_order
 from cdcpos._positions.base import (
     Position,
     _adopt,
@@ -186,7 +185,7 @@ class Checkpoint(Position):
         except AttributeError:  # loaded from a pickle: only the text was written
             key = None
         if key is None:
-            key = checkpoint_order.checkpoint_sort_key(self._text)
+            key = _checkpoint_sort_key(self._text)
             _set_sort(self, key)
         return key
 
@@ -362,8 +361,33 @@ def checkpoint_fields(
         domain,
         key,
         first.kind != "opaque",
-        (domain, first._key, checkpoint_order.tail_of(text)),
+        (domain, first._key, _tail_of(text)),
     )
+
+
+# cdcpos._positions.checkpoint_order is imported when first needed (not by ``import
+# cdcpos``); each stub below imports it, then puts the real function in its own place.
+
+
+def _first_checkpoint_sort_key(text: str) -> tuple[Any, ...]:
+    global _checkpoint_sort_key
+    from cdcpos._positions import checkpoint_order
+
+    key = checkpoint_order.checkpoint_sort_key(text)
+    _checkpoint_sort_key = checkpoint_order.checkpoint_sort_key  # built by that first call
+    return key
+
+
+def _first_tail_of(text: str) -> Any:
+    global _tail_of
+    from cdcpos._positions.checkpoint_order import tail_of
+
+    _tail_of = tail_of
+    return tail_of(text)
+
+
+_checkpoint_sort_key: Callable[[str], tuple[Any, ...]] = _first_checkpoint_sort_key
+_tail_of: Callable[[str], Any] = _first_tail_of
 
 
 def text_of(tokens: list[tuple[str, str]]) -> str:
