@@ -14,6 +14,7 @@ import os
 from cdcpos._errors import InvalidPosition, Rejected
 from cdcpos._parse import _parse_one, builders_by_group, matcher
 from cdcpos._positions import Position
+from cdcpos._positions.packed import PositionList
 from cdcpos._rules import MAX_LENGTH
 
 # typing only for the checker: importing it is a cost ``import cdcpos`` need not pay.  At
@@ -173,7 +174,7 @@ def parse_many(  # noqa: F811
 def _parse_all(
     texts: Iterable[str], entry: str, engine: str | None, errors: str, lenient: bool
 ) -> Any:
-    values: list[Position] = []
+    values: list[Position] = PositionList()  # pickles in bulk (a process pool's return)
     problems: list[tuple[int, InvalidPosition]] = []
     append = values.append
     if engine is None and not lenient:

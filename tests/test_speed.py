@@ -443,3 +443,47 @@ def test_lazy_names_behave_as_plain_ones() -> None:
     assert to_epoch_seconds(parse_start_time(1641556979)) == 1641556979
     with pytest.raises(AttributeError):
         cdcpos.no_such_name  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_values_come_back_from_a_process_pool_as_parsed() -> None:
+    # The README's recipe (benchmarks.baselines.parse_in_processes), with real processes.
+    import multiprocessing
+
+    from benchmarks.baselines import parse_in_processes
+    from benchmarks.corpus import corpus
+
+    texts = corpus(3000)
+    with multiprocessing.get_context("spawn" if os.name == "nt" else "fork").Pool(2) as pool:
+        values = parse_in_processes(pool, texts, 500)
+    assert values == cdcpos.parse_many(texts)
+    assert [type(v) for v in values] == [type(v) for v in cdcpos.parse_many(texts)]
+    assert [cdcpos.sort_key(v) for v in values] == [cdcpos.sort_key(cdcpos.parse(t)) for t in texts]
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_parse_many_lists_pickle_in_bulk(protocol: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    values = cdcpos.parse_many(VALID)
+    values.extend(_every_kind())  # every class, still the bulk list
+    data = pickle.dumps(values, protocol)
+    assert b"cdcpos._" not in data
+
+    def no_parsing(*args: object) -> None:
+        raise AssertionError("a pickle was parsed again")
+
+    for cls in {type(v) for v in values}:
+        monkeypatch.setattr(cls, "__init__", no_parsing)
+        monkeypatch.setattr(cls, "_from_token", no_parsing)
+        monkeypatch.setattr(cls, "__reduce_ex__", no_parsing)  # one state for the list
+    loaded = pickle.loads(data)
+    monkeypatch.undo()
+    assert type(loaded) is list and loaded == values
+    assert [(type(v), str(v)) for v in loaded] == [(type(v), str(v)) for v in values]
+    assert [cdcpos.sort_key(v) for v in loaded] == [cdcpos.sort_key(v) for v in values]
+    assert [hash(v) for v in loaded] == [hash(v) for v in values]
+
+
+def test_a_bulk_list_holding_something_else_pickles_as_a_plain_list() -> None:
+    values = cdcpos.parse_many(["0/1", "0/2"])
+    values.append("not a value")  # type: ignore[arg-type]
+    assert pickle.loads(pickle.dumps(values)) == [*cdcpos.parse_many(["0/1", "0/2"]), "not a value"]
+    assert pickle.loads(pickle.dumps(cdcpos.parse_many([]))) == []

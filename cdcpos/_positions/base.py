@@ -118,6 +118,14 @@ class Position:
         setter = _SETTERS.get(cls) or _slot_setter_of(cls, "_key")
         return (_newobj, (cls,), self._key, None, None, setter)
 
+    @staticmethod
+    def _unpack_many(*state: Any) -> list[Position]:
+        """Load a list of values pickled in bulk (``cdcpos._positions.packed``): the pickle
+        names it by this public path."""
+        from cdcpos._positions.packed import unpack_many
+
+        return unpack_many(*state)
+
     def __copy__(self) -> Position:
         return self
 
@@ -140,6 +148,9 @@ class Position:
         from cdcpos._pydantic import position_json_schema
 
         return position_json_schema(cls, core_schema, handler)
+
+
+Position._unpack_many.__module__ = "cdcpos"  # pickles as cdcpos.Position._unpack_many
 
 
 def _incomparable(a: Position, b: object) -> TypeError:
