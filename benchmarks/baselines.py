@@ -3,11 +3,21 @@
 ``split_parse`` is what a user writes by hand with ``str.split``/``partition``: it finds
 the shape, splits the fields and converts the numbers, returning plain tuples, and
 validates nothing (it accepts garbage and can raise anything on it).
+
+``floor`` is the least any parser of this grammar into objects can do per string: one
+match of the same grammar-derived expression and one object with one slot.
+
+``parse_in_processes`` is the documented way to fan parsing out over processes (README,
+"Performance"): chunks of strings to a process pool, values back by pickle.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
 from typing import Any
+
+import cdcpos
 
 
 def split_parse(text: str) -> tuple[Any, ...]:
@@ -47,3 +57,36 @@ def _split_position(text: str) -> tuple[Any, ...]:
             return ("oracle_stream", file, offset)
         return ("mysql", file, int(offset))
     return ("scn", int(text))
+
+
+class OneSlot:
+    """The smallest value object: one slot."""
+
+    __slots__ = ("text",)
+
+
+def floor(texts: list[str], fullmatch: Callable[[str], Any]) -> list[OneSlot]:
+    """One match and one one-slot object per string: what parse_many cannot go below."""
+    new = object.__new__
+    fill = OneSlot.text.__set__  # type: ignore[attr-defined]
+    out = []
+    append = out.append
+    for text in texts:
+        if fullmatch(text) is not None:
+            value = new(OneSlot)
+            fill(value, text)
+            append(value)
+    return out
+
+
+def chunks(texts: Iterable[str], size: int = 50_000) -> Iterator[list[str]]:
+    """Lists of ``size`` strings (the last one shorter)."""
+    it = iter(texts)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def parse_in_processes(pool: Any, texts: Iterable[str], size: int = 50_000) -> list[Any]:
+    """``parse_many`` over a process pool (``multiprocessing.Pool`` or
+    ``concurrent.futures.ProcessPoolExecutor``), values in input order."""
+    return list(chain.from_iterable(pool.map(cdcpos.parse_many, chunks(texts, size))))

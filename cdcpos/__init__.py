@@ -10,7 +10,6 @@ Importing cdcpos is cheap: lark, pydantic and hypothesis are imported only by th
 features that need them.
 """
 
-from cdcpos._bulk import iter_parse, parse_many
 from cdcpos._errors import InvalidPosition
 from cdcpos._parse import (
     MAX_LENGTH,
@@ -75,14 +74,20 @@ __all__ = [
     "to_epoch_seconds",
 ]
 
-# parse_start_time and to_epoch_seconds are imported on first use: their module needs
-# decimal and datetime, which are not for ``import cdcpos`` (a cold start near the
-# interpreter's own).  The checker sees them as ordinary imports.
+# Imported on first use, not by ``import cdcpos`` (a cold start near the interpreter's
+# own): parse_start_time and to_epoch_seconds need decimal and datetime; parse_many and
+# iter_parse a module that parse() does not.  The checker sees ordinary imports.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from cdcpos._bulk import iter_parse, parse_many
     from cdcpos._positions.start_time import parse_start_time, to_epoch_seconds
 
-_LAZY = frozenset({"parse_start_time", "to_epoch_seconds"})
+_LAZY = {
+    "parse_start_time": "cdcpos._positions.start_time",
+    "to_epoch_seconds": "cdcpos._positions.start_time",
+    "parse_many": "cdcpos._bulk",
+    "iter_parse": "cdcpos._bulk",
+}
 
 
 # Hidden from the checker, which would otherwise take any misspelt name for a lazy one.
@@ -90,13 +95,12 @@ if not TYPE_CHECKING:
 
     def __getattr__(name: str) -> object:
         if name in _LAZY:
-            from cdcpos._positions import start_time
-
-            value = getattr(start_time, name)
+            module = __import__(_LAZY[name], fromlist=(name,))  # the module itself
+            value = getattr(module, name)
             globals()[name] = value  # found directly from now on
             return value
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _LAZY)
+    return sorted(set(globals()) | _LAZY.keys())

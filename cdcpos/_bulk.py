@@ -15,6 +15,7 @@ import os
 from cdcpos._errors import InvalidPosition, Rejected
 from cdcpos._parse import _parse_one, builders_by_group, matcher
 from cdcpos._positions import Position
+from cdcpos._positions.packed import PositionList
 from cdcpos._rules import ENTRY_FIELDS, MAX_LENGTH
 
 # typing only for the checker: importing it is a cost ``import cdcpos`` need not pay.  At
@@ -210,7 +211,7 @@ def _parse_all(
 ) -> tuple[list[Position], _Problems]:
     """Values, and the bad items as ``(index, InvalidPosition or TypeError)``; with
     ``errors='raise'`` the first bad item raises instead."""
-    values: list[Position] = []
+    values: list[Position] = PositionList()  # pickles in bulk (a process pool's return)
     problems: _Problems = []
     append = values.append
     if engine is None and not lenient:

@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 import cdcpos
 from cdcpos import strategies
 from cdcpos._positions import checkpoint as checkpoint_module
+from cdcpos._positions import checkpoint_order
 from cdcpos._rules import dispatch_matcher, entry_matcher
 
 from .examples import INVALID_STRINGS, SPEC_EXAMPLES
@@ -284,7 +285,7 @@ def test_pickles_of_0_1_0_load(data: bytes) -> None:
 @FAST
 @given(strategies.checkpoint_strings())
 def test_the_key_only_decode_equals_the_full_one(text: str) -> None:
-    from_groups = checkpoint_module.checkpoint_sort_key(text)
+    from_groups = checkpoint_order.checkpoint_sort_key(text)
     assert from_groups == checkpoint_module.decode_checkpoint(text)[7]
     fresh, decoded = cdcpos.parse_checkpoint(text), cdcpos.parse_checkpoint(text)
     decoded.position  # noqa: B018 - decodes every field first
@@ -296,9 +297,37 @@ def test_the_key_only_decode_equals_the_full_one(text: str) -> None:
 @given(data=st.data())
 def test_the_key_only_decode_covers_every_engine(kind: str, data: st.DataObject) -> None:
     text = data.draw(strategies.checkpoint_strings(position_kind=kind))
-    key = checkpoint_module.checkpoint_sort_key(text)
+    key = checkpoint_order.checkpoint_sort_key(text)
     assert key == checkpoint_module.decode_checkpoint(text)[7]
     assert key[0] == "checkpoint:" + cdcpos.parse_checkpoint(text).position._domain
+
+
+@FAST
+@given(strategies.checkpoint_strings(), strategies.checkpoint_strings())
+def test_the_tail_orders_as_the_full_key(a: str, b: str) -> None:
+    # Same position, everything after it different: the tail decides, as the full key.
+    first_a, first_b = cdcpos.parse_checkpoint(a), cdcpos.parse_checkpoint(b)
+    tied = b.replace(str(b.split("#")[2]), a.split("#")[2], 1)
+    if cdcpos.parse_checkpoint(tied).position != first_a.position:
+        return  # the replacement changed more than the position
+    full_a, full_b = (
+        checkpoint_module.decode_checkpoint(a),
+        checkpoint_module.decode_checkpoint(tied),
+    )
+    key_a, key_b = cdcpos.sort_key(first_a), cdcpos.sort_key(cdcpos.parse_checkpoint(tied))
+    assert (key_a < key_b) == (full_a[5] < full_b[5])
+    assert (key_a == key_b) == (a == tied)
+    if a == tied:
+        assert hash(key_a) == hash(key_b)
+    del first_b
+
+
+def test_tied_positions_order_by_counters_as_numbers() -> None:
+    nine = cdcpos.parse_checkpoint("checkpoint:V1#9#000004AF/B00000D0#0#0#*#0#0")
+    ten = cdcpos.parse_checkpoint("checkpoint:V1#10#000004AF/B00000D0#0#0#*#0#0")
+    minus = cdcpos.parse_checkpoint("checkpoint:V1#-1#000004AF/B00000D0#0#0#*#0#0")
+    assert sorted([ten, nine, minus], key=cdcpos.sort_key) == [minus, nine, ten]
+    assert max(cdcpos.parse_many([str(ten), str(nine), str(minus)])) == ten
 
 
 def _undecoded(checkpoint: Any) -> bool:
@@ -401,6 +430,7 @@ def test_import_cdcpos_imports_no_heavy_module() -> None:
     assert heavy.isdisjoint(at_import), at_import
     assert "cdcpos._diagnose" not in at_import  # explaining rejections is for rejections
     assert "cdcpos._positions.start_time" not in at_import
+    assert "cdcpos._bulk" not in at_import and "cdcpos._positions.checkpoint_order" not in at_import
     # The first LSN needs re (its expression), and nothing of the other heavy ones.
     assert "re" in at_parse and heavy.isdisjoint(at_parse - {"re", "enum"}), at_parse
     assert "cdcpos._diagnose" not in at_parse
@@ -413,3 +443,47 @@ def test_lazy_names_behave_as_plain_ones() -> None:
     assert to_epoch_seconds(parse_start_time(1641556979)) == 1641556979
     with pytest.raises(AttributeError):
         cdcpos.no_such_name  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_values_come_back_from_a_process_pool_as_parsed() -> None:
+    # The README's recipe (benchmarks.baselines.parse_in_processes), with real processes.
+    import multiprocessing
+
+    from benchmarks.baselines import parse_in_processes
+    from benchmarks.corpus import corpus
+
+    texts = corpus(3000)
+    with multiprocessing.get_context("spawn" if os.name == "nt" else "fork").Pool(2) as pool:
+        values = parse_in_processes(pool, texts, 500)
+    assert values == cdcpos.parse_many(texts)
+    assert [type(v) for v in values] == [type(v) for v in cdcpos.parse_many(texts)]
+    assert [cdcpos.sort_key(v) for v in values] == [cdcpos.sort_key(cdcpos.parse(t)) for t in texts]
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_parse_many_lists_pickle_in_bulk(protocol: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    values = cdcpos.parse_many(VALID)
+    values.extend(_every_kind())  # every class, still the bulk list
+    data = pickle.dumps(values, protocol)
+    assert b"cdcpos._" not in data
+
+    def no_parsing(*args: object) -> None:
+        raise AssertionError("a pickle was parsed again")
+
+    for cls in {type(v) for v in values}:
+        monkeypatch.setattr(cls, "__init__", no_parsing)
+        monkeypatch.setattr(cls, "_from_token", no_parsing)
+        monkeypatch.setattr(cls, "__reduce_ex__", no_parsing)  # one state for the list
+    loaded = pickle.loads(data)
+    monkeypatch.undo()
+    assert type(loaded) is list and loaded == values
+    assert [(type(v), str(v)) for v in loaded] == [(type(v), str(v)) for v in values]
+    assert [cdcpos.sort_key(v) for v in loaded] == [cdcpos.sort_key(v) for v in values]
+    assert [hash(v) for v in loaded] == [hash(v) for v in values]
+
+
+def test_a_bulk_list_holding_something_else_pickles_as_a_plain_list() -> None:
+    values = cdcpos.parse_many(["0/1", "0/2"])
+    values.append("not a value")  # type: ignore[arg-type]
+    assert pickle.loads(pickle.dumps(values)) == [*cdcpos.parse_many(["0/1", "0/2"]), "not a value"]
+    assert pickle.loads(pickle.dumps(cdcpos.parse_many([]))) == []

@@ -122,16 +122,19 @@ class Checkpoint(Position):
     # The sort key alone, cached on first use: computed from the capture groups without
     # building the field objects, so that sorting or max() over fresh checkpoints pays
     # one match per checkpoint, not a full decode.
-    _sort: tuple[Any, ...]
+    # None until then: written at construction (one C slot write), so that the first
+    # read is not a caught AttributeError, which costs more than the key itself.
+    _sort: tuple[Any, ...] | None
 
     def __init__(self, text: str) -> None:
         _adopt(self, read(Checkpoint, text))
 
     @classmethod
     def _from_token(cls, token: str) -> Checkpoint:
-        # The bulk path's constructor: one slot write.  ``_decoded`` stays unset until
-        # a field is first read.  A second position ('*' is none: the only field that can
-        # be '*') must be of the first one's engine.
+        # The bulk path's constructor: two slot writes.  ``_decoded`` stays unset until
+        # a field is first read, ``_sort`` None until the first comparison.  A second
+        # position ('*' is none: the only field that can be '*') must be of the first
+        # one's engine.
         if "#*#" not in token:
             _check_one_engine(token)
         # A binlog number over 2**64-1 has 20 digits or more, in a field with a '.'.
@@ -139,6 +142,7 @@ class Checkpoint(Position):
             _check_binlog_bounds(token)
         self = _new(cls)
         _set_text(self, token)
+        _set_sort(self, None)
         return self
 
     @classmethod
@@ -190,14 +194,12 @@ class Checkpoint(Position):
 
     def _sort_key(self) -> tuple[str, Any]:
         try:
-            return self._sort
-        except AttributeError:
-            pass
-        try:
-            key = self._decoded[7]
-        except AttributeError:
-            key = checkpoint_sort_key(self._text)
-        _set_sort(self, key)
+            key = self._sort
+        except AttributeError:  # loaded from a pickle: only the text was written
+            key = None
+        if key is None:
+            key = _checkpoint_sort_key(self._text)
+            _set_sort(self, key)
         return key
 
     @property
@@ -265,7 +267,7 @@ class Checkpoint(Position):
     def __str__(self) -> str:
         return self._text
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
         # The text only (see Position.__reduce__): the fields decode on first use again.
         return (_newobj, (Checkpoint,), self._text, None, None, _TEXT_SETTER)
 
@@ -372,90 +374,6 @@ def _checkpoint_decoder() -> Callable[[str], _Decoded]:
     return decode
 
 
-def _postgres_key(token: str) -> tuple[str, Any]:
-    high, _, low = token.partition("/")
-    return ("postgres_lsn", int(high, 16) << 32 | int(low, 16))
-
-
-def _sqlserver_key(token: str) -> tuple[str, Any]:
-    return ("sqlserver_lsn", int(token.replace(":", ""), 16))
-
-
-def _object_key(cls: Any) -> Callable[[str], tuple[str, Any]]:
-    def key(token: str) -> tuple[str, Any]:
-        value = cls._from_token(token)
-        return (value._domain, value._key)
-
-    return key
-
-
-# Terminal of a position inside a checkpoint -> its ``(domain, key)`` from its text.  The
-# two most common engines have their own (no object); the rest read an object and drop
-# it.  Each must equal ``cls._from_token(token)._sort_key()`` (tests/test_speed.py).
-_POSITION_KEYS: dict[str, Callable[[str], tuple[str, Any]]] = {
-    name: _object_key(cls) for name, cls in CHECKPOINT_POSITION_CLASSES.items()
-}
-_POSITION_KEYS["CHECKPOINT_POSTGRES_LSN"] = _postgres_key
-_POSITION_KEYS["CHECKPOINT_SQLSERVER_LSN"] = _sqlserver_key
-
-
-def _checkpoint_key_decoder() -> Callable[[str], tuple[Any, ...]]:
-    """A decoder of a checkpoint's sort key alone, from the checkpoint rule's capture groups.
-
-    Equal to ``checkpoint_fields(...)[7]`` (tests/test_speed.py checks it on generated
-    checkpoints of every engine) without building the checkpoint's field objects.
-    """
-    layout = checkpoint_layout()
-    keys = _POSITION_KEYS
-    first_run = [(index, keys[name]) for index, name in layout.first]
-    # '*' first: the groups are alternatives (one is set), and '*' is the common second.
-    second_run = sorted(
-        ((index, None if name == "NO_POSITION" else keys[name]) for index, name in layout.second),
-        key=lambda pair: pair[1] is not None,
-    )
-    match, version_index, counters = layout.match, layout.version, layout.counters
-    domains: dict[str, str] = {}  # position domain -> interned checkpoint domain
-
-    def sort_key_of(text: str) -> tuple[Any, ...]:
-        groups = match(text).groups()  # type: ignore[union-attr]
-        first = ("", None)
-        for index, key in first_run:
-            token = groups[index]
-            if token is not None:
-                first = key(token)
-                break
-        second: tuple[Any, ...] = ()
-        for index, key_or_none in second_run:
-            token = groups[index]
-            if token is not None:
-                if key_or_none is not None:
-                    second = key_or_none(token)
-                break
-        domain = domains.get(first[0])
-        if domain is None:
-            domain = domains[first[0]] = sys.intern("checkpoint:" + first[0])
-        return (
-            domain,
-            first[1],
-            int(groups[version_index]),
-            tuple(map(int, counters(groups))),
-            second,
-            text,
-        )
-
-    return sort_key_of
-
-
-def _sort_key_first(text: str) -> tuple[Any, ...]:
-    global checkpoint_sort_key
-    decode = checkpoint_sort_key = _checkpoint_key_decoder()
-    return decode(text)
-
-
-#: A checkpoint's sort key from its text (built on first use, as ``decode_checkpoint``).
-checkpoint_sort_key: Callable[[str], tuple[Any, ...]] = _sort_key_first
-
-
 def _decode_first(text: str) -> _Decoded:
     global decode_checkpoint
     decode = decode_checkpoint = _checkpoint_decoder()
@@ -499,8 +417,9 @@ def checkpoint_fields(
     """A checkpoint's decoded fields, with its domain and (sort) keys."""
     second_key = () if second is None else second._sort_key()
     key = (first._key, version, counters_tuple, second_key, text)
-    # Interned, so that comparing the domains of two sort keys is an identity check; the
-    # sort key is flat, so that sorting compares the position right after the domain.
+    # Interned, so that comparing the domains of two sort keys is an identity check.  The
+    # sort key is the one cdcpos._positions.checkpoint_order reads without this decode:
+    # the domain, the position's key, then the rest only when positions tie.
     domain = sys.intern("checkpoint:" + first._domain)
     return (
         version,
@@ -510,8 +429,33 @@ def checkpoint_fields(
         domain,
         key,
         first.kind != "opaque",
-        (domain, *key),
+        (domain, first._key, _tail_of(text)),
     )
+
+
+# cdcpos._positions.checkpoint_order is imported when first needed (not by ``import
+# cdcpos``); each stub below imports it, then puts the real function in its own place.
+
+
+def _first_checkpoint_sort_key(text: str) -> tuple[Any, ...]:
+    global _checkpoint_sort_key
+    from cdcpos._positions import checkpoint_order
+
+    key = checkpoint_order.checkpoint_sort_key(text)
+    _checkpoint_sort_key = checkpoint_order.checkpoint_sort_key  # built by that first call
+    return key
+
+
+def _first_tail_of(text: str) -> Any:
+    global _tail_of
+    from cdcpos._positions.checkpoint_order import tail_of
+
+    _tail_of = tail_of
+    return tail_of(text)
+
+
+_checkpoint_sort_key: Callable[[str], tuple[Any, ...]] = _first_checkpoint_sort_key
+_tail_of: Callable[[str], Any] = _first_tail_of
 
 
 def text_of(tokens: list[tuple[str, str]]) -> str:

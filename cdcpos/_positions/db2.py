@@ -53,7 +53,7 @@ class Db2Now(Position):
     def __str__(self) -> str:
         return "NOW"
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
         return (_newobj, (Db2Now,))
 
     def __lt__(self, other: object) -> bool:

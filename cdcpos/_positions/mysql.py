@@ -73,7 +73,7 @@ class MySqlBinlogPosition(Position):
     def __str__(self) -> str:
         return f"{self._key[2]}:{self._key[1]}"
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
         # Two slots, so a Python state setter (see Position.__reduce__); no re-parsing.
         return (_newobj, (type(self),), (self._key, self._domain), None, None, self._set_state)
 
@@ -164,7 +164,7 @@ class MySqlStreamPosition(Position):
         first, third, fourth, transaction, second = self._key
         return f"{first[2]}:{first[1]}:{third}:{fourth}:{transaction}:{second[2]}:{second[1]}"
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
         return (_newobj, (type(self),), (self._key, self._domain), None, None, self._set_state)
 
     @staticmethod
