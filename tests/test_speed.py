@@ -308,13 +308,17 @@ def test_the_tail_orders_as_the_full_key(a: str, b: str) -> None:
     # Same position, everything after it different: the tail decides, as the full key.
     first_a, first_b = cdcpos.parse_checkpoint(a), cdcpos.parse_checkpoint(b)
     tied = b.replace(str(b.split("#")[2]), a.split("#")[2], 1)
-    if cdcpos.parse_checkpoint(tied).position != first_a.position:
+    try:
+        tied_value = cdcpos.parse_checkpoint(tied)
+    except cdcpos.InvalidPosition:
+        return  # a's position and b's second position are of two engines: no checkpoint
+    if tied_value.position != first_a.position:
         return  # the replacement changed more than the position
     full_a, full_b = (
         checkpoint_module.decode_checkpoint(a),
         checkpoint_module.decode_checkpoint(tied),
     )
-    key_a, key_b = cdcpos.sort_key(first_a), cdcpos.sort_key(cdcpos.parse_checkpoint(tied))
+    key_a, key_b = cdcpos.sort_key(first_a), cdcpos.sort_key(tied_value)
     assert (key_a < key_b) == (full_a[5] < full_b[5])
     assert (key_a == key_b) == (a == tied)
     if a == tied:

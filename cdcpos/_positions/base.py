@@ -15,8 +15,10 @@ text that is not one is explained by ``cdcpos._diagnose``.
 from __future__ import annotations
 
 import copyreg
+from itertools import repeat
 
 from cdcpos._errors import InvalidPosition, Rejected
+from cdcpos._positions.packed import pack_many, unpack_many
 from cdcpos._rules import MAX_LENGTH, plain_text, value_matcher
 
 # typing only for the checker; cdcpos._diagnose (which compiles its hints' expressions)
@@ -149,10 +151,7 @@ class Position:
 
     @staticmethod
     def _unpack_many(*state: Any) -> list[Position]:
-        """Load a list of values pickled in bulk (``cdcpos._positions.packed``): the pickle
-        names it by this public path."""
-        from cdcpos._positions.packed import unpack_many
-
+        """Load a list of values pickled in bulk: the pickle names it by this public path."""
         return unpack_many(*state)
 
     def __copy__(self) -> Position:
@@ -180,6 +179,17 @@ class Position:
 
 
 Position._unpack_many.__module__ = "cdcpos"  # pickles as cdcpos.Position._unpack_many
+
+
+class PositionList(list):  # type: ignore[type-arg]
+    """A ``list`` of cdcpos values that pickles in bulk (``cdcpos._positions.packed``)."""
+
+    __slots__ = ()
+
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
+        if not all(map(isinstance, self, repeat(Position))):  # a user put something else in
+            return (list, (list(self),))
+        return (Position._unpack_many, pack_many(self))
 
 
 def _incomparable(a: Position, b: object) -> TypeError:

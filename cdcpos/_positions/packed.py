@@ -2,8 +2,8 @@
 
 Pickling values one by one costs a Python ``__reduce_ex__`` call per value to dump, and
 loading builds them one by one while the cyclic collector walks them: a process pool
-returning parsed values was 4x slower than one process.  ``PositionList`` (a ``list``)
-pickles as one packed state instead: the values grouped by class, each group's slot
+returning parsed values was 4x slower than one process.  ``PositionList`` (a ``list``,
+in ``cdcpos._positions.base``) pickles as one packed state made here instead: the values grouped by class, each group's slot
 values in one list, and the order.  Dumping and loading run no Python code per value:
 ``map`` over C callables (``type``, ``operator.attrgetter``, ``object.__new__``, the slot
 descriptors' own setters, ``list.__getitem__``).  It loads as a plain ``list`` of values.
@@ -19,13 +19,11 @@ from itertools import chain, repeat
 from operator import attrgetter
 from sys import intern
 
-from cdcpos._positions.base import Position
-
 TYPE_CHECKING = False  # typing only for the checker: not for ``import cdcpos``
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["PositionList", "unpack_many"]
+__all__ = ["pack_many", "unpack_many"]
 
 # Slots filled lazily (decoded fields, a cached sort key): not part of the state.
 _LAZY_SLOTS = frozenset({"_decoded", "_sort"})
@@ -44,17 +42,6 @@ def _state_slots(cls: type) -> tuple[str, ...]:
         }
         found = _slots_of[cls] = tuple(sorted(names))
     return found
-
-
-class PositionList(list):  # type: ignore[type-arg]
-    """A ``list`` of cdcpos values that pickles in bulk (see the module's docstring)."""
-
-    __slots__ = ()
-
-    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
-        if not all(map(isinstance, self, repeat(Position))):  # a user put something else in
-            return (list, (list(self),))
-        return (Position._unpack_many, pack_many(self))
 
 
 def pack_many(values: list[Any]) -> tuple[Any, ...]:
