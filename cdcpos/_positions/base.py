@@ -15,6 +15,7 @@ text that is not one is explained by ``cdcpos._diagnose``.
 from __future__ import annotations
 
 import contextlib
+import numbers
 from collections.abc import Callable
 from typing import Any, ClassVar, NoReturn
 
@@ -228,6 +229,10 @@ class _IntegerPosition(Position):
             # int.__index__ of an int subclass (IntEnum) is a plain int: int(lsn) must
             # not hand back the subclass.
             object.__setattr__(self, "_key", check_range(type(self), int.__index__(value)))
+            return
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            # numpy.int64 and the other integer scalars (numpy.bool_ is not Integral).
+            object.__setattr__(self, "_key", check_range(type(self), int(value)))
             return
         _adopt(self, read(type(self), value))
 
