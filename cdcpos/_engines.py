@@ -84,8 +84,12 @@ def describe_kind(kind: str) -> str:
 
 
 def family_of_engine(engine: str, *, field: str, text: str | None) -> str:
-    """The family of a DMS ``EngineName``; an unknown name is an ``InvalidPosition``."""
-    name = engine.strip().lower() if isinstance(engine, str) else engine
+    """The family of a DMS ``EngineName``; an unknown name is an ``InvalidPosition``, a
+    name that is not a ``str`` a ``TypeError``."""
+    if not isinstance(engine, str):
+        raise TypeError(f"engine must be a str (a DMS EngineName), not {type(engine).__name__}")
+    engine = str.__str__(engine)  # a str subclass by its text
+    name = engine.strip().lower()
     family = _FAMILY_OF.get(name)
     if family is not None:
         return family

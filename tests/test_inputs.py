@@ -511,3 +511,31 @@ def test_fork_while_the_reference_parser_is_being_built() -> None:
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     raise AssertionError("the forked child deadlocked on the parent's lock")
+
+
+@pytest.mark.parametrize("cls", INTEGER_CLASSES)
+def test_numpy_integers_are_read_by_value(cls: Any) -> None:
+    for number in (np.int64(5), np.uint8(5), np.int32(5)):
+        value = cls(number)
+        assert value == cls(5) and type(int(value)) is int
+    with pytest.raises(cdcpos.InvalidPosition, match="out of range"):
+        cls(np.int64(-1))
+    for wrong in (np.bool_(True), np.float64(5.0), 5.0, True):
+        with pytest.raises(TypeError):
+            cls(wrong)
+
+
+@pytest.mark.parametrize("engine", [5, None, b"postgres", ["postgres"], {"postgres"}])
+def test_an_engine_that_is_not_a_str_is_a_type_error(engine: Any) -> None:
+    text = CLASS_TEXTS[cdcpos.Checkpoint]
+    for call in (cdcpos.parse, cdcpos.parse_start_position, cdcpos.parse_checkpoint):
+        if engine is None:
+            assert call(text, engine=engine) == cdcpos.parse(text)
+            continue
+        with pytest.raises(TypeError, match="engine must be a str"):
+            call(text, engine=engine)
+    if engine is not None:
+        with pytest.raises(TypeError, match="engine must be a str"):
+            cdcpos.parse_start_time(1520511132, engine=engine)
+        with pytest.raises(TypeError):
+            cdcpos.parse_many(["0/1"], engine=engine)

@@ -319,6 +319,12 @@ class _IntegerPosition(Position):
             # not hand back the subclass.
             object.__setattr__(self, "_key", check_range(type(self), int.__index__(value)))
             return
+        import numbers  # not for ``import cdcpos``: only an unusual argument gets here
+
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            # numpy.int64 and the other integer scalars (numpy.bool_ is not Integral).
+            object.__setattr__(self, "_key", check_range(type(self), int(value)))
+            return
         _adopt(self, read(type(self), value))
 
     @classmethod
