@@ -343,6 +343,22 @@ class _IntegerPosition(Position):
 set_int = _slot_setter(_IntegerPosition, "_key")
 
 
+def u64_or_none(digits: str) -> int | None:
+    """The value of ASCII ``digits`` when it is at most 2**64-1, else ``None``.
+
+    More than 20 significant digits is out of range whatever they are: decided before
+    ``int()``, whose time grows with the square of the digits (about 200 us at
+    ``MAX_LENGTH``), so that a long hostile number is rejected in linear time.
+
+    >>> u64_or_none("0" * 30 + "42"), u64_or_none("18446744073709551616"), u64_or_none("9" * 99)
+    (42, None, None)
+    """
+    if len(digits) > 20 and len(digits.lstrip("0")) > 20:
+        return None
+    value = int(digits)
+    return value if value <= MAX_U64 else None
+
+
 def check_range(cls: type[_IntegerPosition], value: int) -> int:
     """``value`` when the class holds it, else :class:`InvalidPosition` ("out of range")."""
     if 0 <= value <= cls._max:

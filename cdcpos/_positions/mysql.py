@@ -5,7 +5,16 @@ from __future__ import annotations
 import sys
 
 from cdcpos._errors import Rejected
-from cdcpos._positions.base import MAX_U64, Position, _adopt, _new, _newobj, _slot_setter, read
+from cdcpos._positions.base import (
+    MAX_U64,
+    Position,
+    _adopt,
+    _new,
+    _newobj,
+    _slot_setter,
+    read,
+    u64_or_none,
+)
 
 TYPE_CHECKING = False  # typing only for the checker: not for ``import cdcpos``
 if TYPE_CHECKING:
@@ -41,7 +50,7 @@ class MySqlBinlogPosition(Position):
     @classmethod
     def _from_token(cls, token: str) -> MySqlBinlogPosition:
         file, _, offset = token.rpartition(":")
-        return cls._of(file, int(offset))
+        return cls._of(file, _binlog_number(offset, "offset"))
 
     @classmethod
     def _of(cls, file: str, offset: int) -> MySqlBinlogPosition:
@@ -89,11 +98,17 @@ def _binlog_key(file: str, offset: int) -> tuple[int, int, str]:
     Both numbers are 64-bit [decision, as every peer's type], like an SCN: ``Rejected``
     above 2**64-1.
     """
-    sequence = int(file.rpartition(".")[2])  # at most MAX_LENGTH digits: int() takes them
-    if sequence > MAX_U64 or offset > MAX_U64:
-        which = "sequence number" if sequence > MAX_U64 else "offset"
-        raise Rejected(f"a binlog {which} is at most 18446744073709551615 (2**64-1)")
+    sequence = _binlog_number(file.rpartition(".")[2], "sequence number")
+    if offset > MAX_U64:
+        raise Rejected("a binlog offset is at most 18446744073709551615 (2**64-1)")
     return (sequence, offset, file)
+
+
+def _binlog_number(digits: str, which: str) -> int:
+    value = u64_or_none(digits)
+    if value is None:
+        raise Rejected(f"a binlog {which} is at most 18446744073709551615 (2**64-1)")
+    return value
 
 
 _set_binlog_key = _slot_setter(MySqlBinlogPosition, "_key")
@@ -131,8 +146,8 @@ class MySqlStreamPosition(Position):
     @classmethod
     def _from_token(cls, token: str) -> MySqlStreamPosition:
         file, offset, third, fourth, transaction, second_file, second_offset = token.split(":")
-        first = _binlog_key(file, int(offset))
-        second = _binlog_key(second_file, int(second_offset))
+        first = _binlog_key(file, _binlog_number(offset, "offset"))
+        second = _binlog_key(second_file, _binlog_number(second_offset, "offset"))
         self = _new(cls)
         _set_stream_key(self, (first, int(third), int(fourth), int(transaction), second))
         _set_stream_domain(self, sys.intern("mysql_stream:" + file.rpartition(".")[0]))

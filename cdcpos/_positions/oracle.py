@@ -16,6 +16,7 @@ from cdcpos._positions.base import (
     _new,
     read,
     set_int,
+    u64_or_none,
 )
 from cdcpos._rules import plain_text
 
@@ -66,8 +67,8 @@ class OracleScn(_IntegerPosition):
 
     @classmethod
     def _from_token(cls, token: str) -> OracleScn:
-        value = int(token)  # at most MAX_LENGTH digits: below int()'s digit limit
-        if value > MAX_U64:
+        value = u64_or_none(token)
+        if value is None:
             raise Rejected(
                 "an Oracle SCN is at most 18446744073709551615 (2**64-1)",
                 "a bare decimal is read as an Oracle SCN",
