@@ -359,6 +359,56 @@ def _class_chars_of(av: Any) -> set[int] | None:
     return chars
 
 
+def hints(pattern: str) -> tuple[int, int | None, str, str]:
+    """Necessary conditions of a match, cheap to test before running the expression.
+
+    ``(shortest, longest or None, literal prefix, characters every match contains)``,
+    read from the expression's syntax tree: the columnar path runs an expression only on
+    the rows that pass them, which changes no answer.
+    """
+    from re import _parser  # type: ignore[attr-defined]
+
+    tree = _parser.parse(pattern)
+    low, high = tree.getwidth()
+
+    def prefix(items: Any) -> tuple[str, bool]:
+        text = ""
+        for op, av in items:
+            if op is _parser.AT:
+                continue
+            if op is _parser.LITERAL:
+                text += chr(av)
+                continue
+            if op is _parser.SUBPATTERN:
+                inner, complete = prefix(av[3])
+            elif op is _parser.BRANCH:
+                found = [prefix(branch) for branch in av[1]]
+                inner = os.path.commonprefix([f[0] for f in found])
+                complete = all(f == (inner, True) for f in found)
+            else:
+                inner, complete = "", False
+            text += inner
+            if not complete:
+                return text, False
+        return text, True
+
+    def required(items: Any) -> set[str]:
+        chars: set[str] = set()
+        for op, av in items:
+            if op is _parser.LITERAL:
+                chars.add(chr(av))
+            elif op is _parser.SUBPATTERN:
+                chars |= required(av[3])
+            elif op is _parser.BRANCH:
+                chars |= set.intersection(*(required(branch) for branch in av[1]))
+            elif op is _parser.MAX_REPEAT and av[0] >= 1:
+                chars |= required(av[2])
+        return chars
+
+    longest = None if high >= _parser.MAXREPEAT else int(high)
+    return int(low), longest, prefix(tree)[0], "".join(sorted(required(tree)))
+
+
 def render(grammar_text: str) -> str:
     """The source text of ``_fastpath.py`` for this grammar."""
     deriver = _Deriver(grammar_text)
@@ -422,6 +472,17 @@ def render(grammar_text: str) -> str:
             + "".join(f"        ({rule!r}, {'^(?:' + pattern + ')$'!r}),\n" for rule, pattern in kinds)
             + "    ),"
             for entry, kinds in portable_kinds.items()
+        ),
+        "}",
+        "",
+        "# Necessary conditions of each kind's portable expression (cdcpos._generate.hints):",
+        "# (shortest, longest or None, literal prefix, characters every match contains).",
+        "PORTABLE_KIND_HINTS = {",
+        *(
+            f"    {rule!r}: {hints('^(?:' + pattern + ')$')!r},"
+            for rule, pattern in dict(
+                kind for kinds in portable_kinds.values() for kind in kinds
+            ).items()
         ),
         "}",
         "",
