@@ -22,7 +22,7 @@ import pyarrow as pa
 
 import cdcpos
 import cdcpos.arrow
-import cdcpos.polars  # noqa: F401  (registers the namespace)
+import cdcpos.polars  # registers the namespace
 from benchmarks.corpus import corpus, postgres_checkpoints
 from benchmarks.run import paired_times
 from cdcpos import _columnar
@@ -80,7 +80,10 @@ def measure(n: int, repeats: int) -> list[dict[str, Any]]:
                 "baseline_us_per_string": theirs / size * 1e6,
             }
         )
-        print(f"{name}: {theirs / ours:.1f}x ({ours / size * 1e6:.3f} vs {theirs / size * 1e6:.3f} µs)", file=sys.stderr)
+        print(
+            f"{name}: {theirs / ours:.1f}x ({ours / size * 1e6:.3f} vs {theirs / size * 1e6:.3f} µs)",
+            file=sys.stderr,
+        )
 
     def parse_many() -> Any:
         return cdcpos.parse_many(texts, errors="skip")
@@ -120,7 +123,9 @@ def measure(n: int, repeats: int) -> list[dict[str, Any]]:
     )
     parsed = cdcpos.arrow.parse(column)
     typed = sum(
-        parsed.field(f.name).nbytes for f in _columnar.FIELDS if f.name not in _columnar.TEXT_CHILDREN
+        parsed.field(f.name).nbytes
+        for f in _columnar.FIELDS
+        if f.name not in _columnar.TEXT_CHILDREN
     )
     total = parsed.nbytes
     text = column.nbytes

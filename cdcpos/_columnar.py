@@ -122,7 +122,7 @@ def kind_patterns(entry: str) -> tuple[tuple[str, str], ...]:
             _fastpath.PORTABLE_KIND_PATTERNS["start_position"]
             + _fastpath.PORTABLE_KIND_PATTERNS["stop_position"]
         )
-    return _fastpath.PORTABLE_KIND_PATTERNS[entry]  # type: ignore[no-any-return]
+    return _fastpath.PORTABLE_KIND_PATTERNS[entry]
 
 
 def entry_pattern(entry: str) -> str:
@@ -151,8 +151,10 @@ def as_string_array(values: Any) -> pa.Array:
     """A ``pa.string()`` array (one chunk) of the input; ``TypeError`` for anything else."""
     if isinstance(values, pa.ChunkedArray):
         values = (
-            values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
-        ) if values.num_chunks else pa.array([], pa.string())
+            (values.combine_chunks() if values.num_chunks != 1 else values.chunk(0))
+            if values.num_chunks
+            else pa.array([], pa.string())
+        )
     if isinstance(values, pa.Array):
         kind = values.type
         if pa.types.is_null(kind):
@@ -316,7 +318,7 @@ def _encode_str(texts: pa.Array | bytes) -> Any:
 
 
 def _np(array: pa.Array) -> np.ndarray:
-    return array.to_numpy(zero_copy_only=False)
+    return np.asarray(array.to_numpy(zero_copy_only=False))
 
 
 def _split(texts: pa.Array, separator: str, parts: int, *, reverse: bool = False) -> list[pa.Array]:
@@ -402,7 +404,7 @@ def _sqlserver_position(texts: pa.Array) -> _Position:
 def _binlog_check(texts: pa.Array) -> np.ndarray:
     file, offset = _split(texts, ":", 2, reverse=True)
     _, sequence = _split(file, ".", 2, reverse=True)
-    return _uint_fields(offset)[0] & _uint_fields(sequence)[0]
+    return np.asarray(_uint_fields(offset)[0] & _uint_fields(sequence)[0])
 
 
 def _binlog_parts(file: pa.Array, offset: pa.Array) -> tuple[pa.Array, pa.Array, dict[str, Any]]:
@@ -447,9 +449,7 @@ def _stream_position(texts: pa.Array) -> _Position:
     key = _join(
         bytes((TUPLE,)),
         first_key,
-        _encode_ints(
-            [_to_i64(third), _to_i64(fourth), _to_u64(_uint_fields(transaction)[1])]
-        ),
+        _encode_ints([_to_i64(third), _to_i64(fourth), _to_u64(_uint_fields(transaction)[1])]),
         second_key,
         bytes((END,)),
     )
@@ -472,14 +472,18 @@ def _oracle_stream_position(texts: pa.Array) -> _Position:
     matrix = _fixed(hexes, 39)
     groups = [_be_to_u64(_hex_bytes(matrix[:, a:b])) for a, b in _ORACLE_HEX_GROUPS]
     groups += [_to_u64(_uint_fields(p)[1]) for p in _split(decimals, ".", 3)]
-    return _Position(b"oracle_stream", _join(bytes((TUPLE,)), _encode_ints(groups), bytes((END,))), {})
+    return _Position(
+        b"oracle_stream", _join(bytes((TUPLE,)), _encode_ints(groups), bytes((END,))), {}
+    )
 
 
 def _opaque_position(texts: pa.Array) -> _Position:
     return _Position(b"opaque", _encode_str(texts), {})
 
 
-_POSITIONS: dict[str, tuple[Callable[[pa.Array], np.ndarray] | None, Callable[[pa.Array], _Position]]] = {
+_POSITIONS: dict[
+    str, tuple[Callable[[pa.Array], np.ndarray] | None, Callable[[pa.Array], _Position]]
+] = {
     "postgres_lsn": (None, _postgres_position),
     "sqlserver_lsn": (None, _sqlserver_position),
     "oracle_stream": (_oracle_stream_check, _oracle_stream_position),
@@ -544,7 +548,7 @@ def _date_fields(texts: pa.Array, prefix: int) -> tuple[np.ndarray, np.ndarray, 
 
 def _date_build(kind: str, prefix: int) -> Callable[[pa.Array], dict[str, Any]]:
     def build(texts: pa.Array) -> dict[str, Any]:
-        _, seconds, days = _date_fields(texts, prefix)
+        _, seconds, _ = _date_fields(texts, prefix)
         # The key is microseconds since 0001-01-01, as cdcpos._sort_bytes writes a datetime.
         micros = (seconds + 719162 * 86400).astype(np.uint64) * np.uint64(1_000_000)
         key = _encode_magnitudes(_be_u64(micros), tag=DATETIME)
@@ -715,7 +719,9 @@ def _checkpoint_build(texts: pa.Array) -> dict[str, Any]:
     return children
 
 
-_KINDS: dict[str, tuple[Callable[[pa.Array], np.ndarray] | None, Callable[[pa.Array], dict[str, Any]]]] = {
+_KINDS: dict[
+    str, tuple[Callable[[pa.Array], np.ndarray] | None, Callable[[pa.Array], dict[str, Any]]]
+] = {
     "date": (_date_check(0), _date_build("date", 0)),
     "server_time": (_date_check(12), _date_build("server_time", 12)),
     "commit_time": (_date_check(12), _date_build("commit_time", 12)),
@@ -820,7 +826,7 @@ def _exact_rows(
         texts, kind=kind, engine=engine, errors="collect", lenient=lenient
     )
     rows: list[dict[str, Any]] = []
-    bad = {index: error for index, error in problems}
+    bad = dict(problems)
     good = iter(values)
     for index in range(len(texts)):
         error = bad.get(index)
@@ -963,8 +969,8 @@ def parse_batch(
         decided = _engine_check(texts, decided, pieces, kind, engine)
     exact_rows = np.nonzero(~decided & ~null)[0]
     if exact and len(exact_rows):
-        rows = _exact_rows(texts.take(pa.array(exact_rows)).to_pylist(), kind, engine, lenient)
-        for child, column in _rows_to_children(rows).items():
+        answers = _exact_rows(texts.take(pa.array(exact_rows)).to_pylist(), kind, engine, lenient)
+        for child, column in _rows_to_children(answers).items():
             pieces[child].append((exact_rows, column))
     columns = [_assemble(n, pieces[f.name], f.type) for f in FIELDS]
     # Every non-null row is valid or not; `valid` is never null under a non-null row.

@@ -166,7 +166,9 @@ def test_the_corpus_is_decided_without_the_exact_path(monkeypatch: pytest.Monkey
 def test_sort_keys_order_as_the_values() -> None:
     texts = corpus(2000) + [s for s, _ in SPEC_EXAMPLES]
     column = cdcpos.arrow.parse(texts)
-    by_bytes = [text for _, text in sorted(zip(column.field("sort_key").to_pylist(), texts))]
+    by_bytes = [
+        text for _, text in sorted(zip(column.field("sort_key").to_pylist(), texts, strict=True))
+    ]
     values = sorted(cdcpos.parse_many(texts), key=cdcpos.sort_key)
     assert [cdcpos.sort_key(cdcpos.parse(t)) for t in by_bytes] == [
         cdcpos.sort_key(v) for v in values
@@ -196,7 +198,9 @@ def test_generated_and_mutated_strings_agree(entry: str, data: st.DataObject) ->
 @given(data=st.data())
 def test_vectorized_path_alone_is_right_where_it_answers(entry: str, data: st.DataObject) -> None:
     texts = data.draw(_generated(entry))
-    batch = _columnar.parse_batch(pa.array(texts, pa.string()), kind=ENTRY_KINDS[entry], exact=False)
+    batch = _columnar.parse_batch(
+        pa.array(texts, pa.string()), kind=ENTRY_KINDS[entry], exact=False
+    )
     want = expected_rows(texts, ENTRY_KINDS[entry])
     for text, decided, row, expected in zip(
         texts, batch.vectorized, batch.column.to_pylist(), want, strict=True
@@ -324,5 +328,7 @@ def test_import_cdcpos_imports_no_columnar_package() -> None:
         "cdcpos.parse('0/1'); cdcpos.sort_bytes(cdcpos.parse('0/1'))\n"
         "print([m for m in ('pyarrow', 'polars', 'pyspark', 'numpy') if m in sys.modules])\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
