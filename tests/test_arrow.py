@@ -332,3 +332,28 @@ def test_import_cdcpos_imports_no_columnar_package() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("module", "missing", "extra"),
+    [
+        ("cdcpos.arrow", "pyarrow", "arrow"),
+        ("cdcpos.arrow", "numpy", "arrow"),
+        ("cdcpos.polars", "polars", "polars"),
+        ("cdcpos.polars", "pyarrow", "polars"),
+        ("cdcpos.spark", "pyspark", "spark"),
+    ],
+)
+def test_a_missing_extra_names_its_install_line(module: str, missing: str, extra: str) -> None:
+    import subprocess
+    import sys
+
+    # A None entry in sys.modules makes `import <missing>` fail as if it were not installed.
+    code = (
+        f"import sys; sys.modules[{missing!r}] = None\n"
+        f"try:\n    import {module}\n"
+        "except ImportError as error:\n    print(error)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert f"pip install 'cdcpos[{extra}]'" in result.stdout
+    assert missing in result.stdout
