@@ -616,14 +616,22 @@ def _binlog_build(texts: pa.Array) -> dict[str, Any]:
 
 
 def _classify_positions(texts: pa.Array) -> np.ndarray:
-    """The kind code of each checkpoint position field (first matching terminal)."""
-    codes = np.full(len(texts), -1, np.int8)
+    """The kind code of each checkpoint position field (first matching terminal).
+
+    ``*`` (no second position) is no terminal's field: -1 without any expression.
+    Each expression runs only on the fields no earlier one took.
+    """
+    n = len(texts)
+    codes = np.full(n, -1, np.int8)
+    undecided = ~_np(pc.fill_null(pc.equal(texts, "*"), True))
     for kind, pattern in POSITION_PATTERNS:
-        undecided = codes == -1
-        if not undecided.any():
+        rows = np.nonzero(undecided)[0]
+        if not len(rows):
             break
-        hit = _np(pc.match_substring_regex(texts, pattern)) & undecided
-        codes[hit] = _KIND_CODE[kind]
+        subset = texts if len(rows) == n else texts.take(pa.array(rows))
+        matched = rows[_np(pc.match_substring_regex(subset, pattern))]
+        codes[matched] = _KIND_CODE[kind]
+        undecided[matched] = False
     return codes
 
 
