@@ -653,12 +653,29 @@ def _checkpoint_check(texts: pa.Array) -> np.ndarray:
     for index in (2, 5):
         codes = _classify_positions(fields[index])
         position_codes.append(codes)
+        if index == 5:
+            # Positions of two kinds: whether one checkpoint may hold them (one engine
+            # per checkpoint) is the exact path's to say.
+            ok &= (codes == -1) | (codes == position_codes[0])
         for kind, (check, _) in _POSITIONS.items():
             rows = np.nonzero(codes == _KIND_CODE[kind])[0]
             if check is not None and len(rows):
                 ok[rows] &= check(fields[index].take(pa.array(rows)))
     _checked[:] = [texts, fields, position_codes]
     return ok
+
+
+_NESTED: list[bool] = []
+
+
+def _tail_is_nested() -> bool:
+    """Whether a checkpoint's sort key is ``(domain, position key, tail)``, the tail
+    ordering by its own ``(version, counters, second position, text)``, rather than those
+    four flat after the position key: read once from ``cdcpos.sort_key`` itself."""
+    if not _NESTED:
+        key = cdcpos.sort_key(cdcpos.parse_checkpoint("checkpoint:V1#1#0/0#0#0#*#0#0"))
+        _NESTED.append(len(key) == 3)
+    return _NESTED[0]
 
 
 def _checkpoint_build(texts: pa.Array) -> dict[str, Any]:
@@ -704,12 +721,14 @@ def _checkpoint_build(texts: pa.Array) -> dict[str, Any]:
         domain,
         STRING_END,
         _assemble(n, first_key, pa.binary()),
+        b"" if not _tail_is_nested() else bytes((TUPLE,)),
         _encode_u64(version),
         bytes((TUPLE,)),
         _encode_ints([counters[:, i] for i in range(COUNTERS)]),
         bytes((END,)),
         _assemble(n, second_part, pa.binary()),
         _encode_str(texts),
+        b"" if not _tail_is_nested() else bytes((END,)),
         bytes((END,)),
     )
     children: dict[str, Any] = {

@@ -227,3 +227,22 @@ def test_duckdb_blob_order_and_max_agree(
         assert ordered == expected
     finally:
         db.close()
+
+
+class _Tail(str):
+    """A key part that orders by a key of its own (as a checkpoint's lazy tail may)."""
+
+    __slots__ = ()
+
+    def key(self) -> tuple[Any, ...]:
+        return (len(self), str(self))
+
+    def __lt__(self, other: object) -> bool:
+        return self.key() < other.key()  # type: ignore[attr-defined]
+
+
+@_SETTINGS
+@given(a=st.text(max_size=5), b=st.text(max_size=5))
+def test_a_part_with_its_own_key_orders_by_that_key(a: str, b: str) -> None:
+    assert encoded(("d", _Tail(a))) == encoded(("d", (len(a), a)))
+    assert (encoded(_Tail(a)) < encoded(_Tail(b))) == (_Tail(a) < _Tail(b))
