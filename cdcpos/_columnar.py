@@ -122,7 +122,7 @@ def kind_patterns(entry: str) -> tuple[tuple[str, str], ...]:
             _fastpath.PORTABLE_KIND_PATTERNS["start_position"]
             + _fastpath.PORTABLE_KIND_PATTERNS["stop_position"]
         )
-    return _fastpath.PORTABLE_KIND_PATTERNS[entry]  # type: ignore[no-any-return]
+    return _fastpath.PORTABLE_KIND_PATTERNS[entry]
 
 
 def entry_pattern(entry: str) -> str:
@@ -151,8 +151,10 @@ def as_string_array(values: Any) -> pa.Array:
     """A ``pa.string()`` array (one chunk) of the input; ``TypeError`` for anything else."""
     if isinstance(values, pa.ChunkedArray):
         values = (
-            values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
-        ) if values.num_chunks else pa.array([], pa.string())
+            (values.combine_chunks() if values.num_chunks != 1 else values.chunk(0))
+            if values.num_chunks
+            else pa.array([], pa.string())
+        )
     if isinstance(values, pa.Array):
         kind = values.type
         if pa.types.is_null(kind):
@@ -253,13 +255,45 @@ def _encode_magnitudes(
 
 
 def _encode_u64(values: np.ndarray) -> pa.Array:
-    return _encode_magnitudes(_be_u64(values))
+    return _encode_ints([values])
 
 
 def _encode_i64(values: np.ndarray) -> pa.Array:
-    negative = values < 0
-    magnitudes = np.where(negative, -values, values).astype(np.uint64)
-    return _encode_magnitudes(_be_u64(magnitudes), negative)
+    return _encode_ints([values])
+
+
+def _encode_ints(columns: list[np.ndarray]) -> pa.Array:
+    """The encodings of several 64-bit integer columns, concatenated row by row.
+
+    One gather for all of them: ``_encode_magnitudes`` laid side by side.
+    """
+    n = len(columns[0])
+    width = 11
+    matrix = np.empty((n, width * len(columns)), np.uint8)
+    keep = np.empty((n, width * len(columns)), bool)
+    positions = np.arange(8)[None, :]
+    for index, values in enumerate(columns):
+        negative = values < 0 if values.dtype.kind == "i" else np.zeros(n, bool)
+        magnitudes = (
+            np.where(negative, -values, values).astype(np.uint64)
+            if values.dtype.kind == "i"
+            else values.astype(np.uint64)
+        )
+        size = np.zeros(n, np.int64)
+        for bits in range(0, 64, 8):
+            size += magnitudes >= (np.uint64(1) << np.uint64(bits))
+        part = matrix[:, index * width : (index + 1) * width]
+        mask = keep[:, index * width : (index + 1) * width]
+        part[:, 0] = np.where(negative, NEGATIVE, NON_NEGATIVE)
+        part[:, 1] = size > 0
+        part[:, 2] = size
+        part[:, 3:] = _be_u64(magnitudes)
+        mask[:, :2] = True
+        mask[:, 2] = size > 0
+        mask[:, 3:] = positions >= (8 - size)[:, None]
+        if negative.any():
+            part[negative, 1:] = 0xFF - part[negative, 1:]
+    return _binary(matrix[keep], keep.sum(axis=1))
 
 
 def _b(value: bytes) -> pa.Scalar:
@@ -284,15 +318,14 @@ def _encode_str(texts: pa.Array | bytes) -> Any:
 
 
 def _np(array: pa.Array) -> np.ndarray:
-    return array.to_numpy(zero_copy_only=False)
+    return np.asarray(array.to_numpy(zero_copy_only=False))
 
 
 def _split(texts: pa.Array, separator: str, parts: int, *, reverse: bool = False) -> list[pa.Array]:
     """Split strings that hold exactly ``parts`` fields (the grammar says so)."""
     lists = pc.split_pattern(texts, separator, max_splits=parts - 1, reverse=reverse)
-    flat = lists.flatten()
-    assert len(flat) == parts * len(texts), f"a field count other than {parts}"
-    return [flat.take(pa.array(np.arange(i, len(flat), parts))) for i in range(parts)]
+    assert len(lists.values) == parts * len(texts), f"a field count other than {parts}"
+    return [pc.list_element(lists, i) for i in range(parts)]
 
 
 def _uint_fields(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
@@ -371,7 +404,7 @@ def _sqlserver_position(texts: pa.Array) -> _Position:
 def _binlog_check(texts: pa.Array) -> np.ndarray:
     file, offset = _split(texts, ":", 2, reverse=True)
     _, sequence = _split(file, ".", 2, reverse=True)
-    return _uint_fields(offset)[0] & _uint_fields(sequence)[0]
+    return np.asarray(_uint_fields(offset)[0] & _uint_fields(sequence)[0])
 
 
 def _binlog_parts(file: pa.Array, offset: pa.Array) -> tuple[pa.Array, pa.Array, dict[str, Any]]:
@@ -382,8 +415,7 @@ def _binlog_parts(file: pa.Array, offset: pa.Array) -> tuple[pa.Array, pa.Array,
     offset_values = _to_u64(offset_digits)
     key = _join(
         bytes((TUPLE,)),
-        _encode_u64(sequence_values),
-        _encode_u64(offset_values),
+        _encode_ints([sequence_values, offset_values]),
         _encode_str(file),
         bytes((END,)),
     )
@@ -417,9 +449,7 @@ def _stream_position(texts: pa.Array) -> _Position:
     key = _join(
         bytes((TUPLE,)),
         first_key,
-        _encode_i64(_to_i64(third)),
-        _encode_i64(_to_i64(fourth)),
-        _encode_u64(_to_u64(_uint_fields(transaction)[1])),
+        _encode_ints([_to_i64(third), _to_i64(fourth), _to_u64(_uint_fields(transaction)[1])]),
         second_key,
         bytes((END,)),
     )
@@ -440,16 +470,20 @@ _ORACLE_HEX_GROUPS = ((0, 8), (9, 17), (18, 26), (27, 31), (32, 34), (35, 39))
 def _oracle_stream_position(texts: pa.Array) -> _Position:
     hexes, decimals = _split(texts, ":", 2)
     matrix = _fixed(hexes, 39)
-    groups = [_encode_u64(_be_to_u64(_hex_bytes(matrix[:, a:b]))) for a, b in _ORACLE_HEX_GROUPS]
-    groups += [_encode_u64(_to_u64(_uint_fields(p)[1])) for p in _split(decimals, ".", 3)]
-    return _Position(b"oracle_stream", _join(bytes((TUPLE,)), *groups, bytes((END,))), {})
+    groups = [_be_to_u64(_hex_bytes(matrix[:, a:b])) for a, b in _ORACLE_HEX_GROUPS]
+    groups += [_to_u64(_uint_fields(p)[1]) for p in _split(decimals, ".", 3)]
+    return _Position(
+        b"oracle_stream", _join(bytes((TUPLE,)), _encode_ints(groups), bytes((END,))), {}
+    )
 
 
 def _opaque_position(texts: pa.Array) -> _Position:
     return _Position(b"opaque", _encode_str(texts), {})
 
 
-_POSITIONS: dict[str, tuple[Callable[[pa.Array], np.ndarray] | None, Callable[[pa.Array], _Position]]] = {
+_POSITIONS: dict[
+    str, tuple[Callable[[pa.Array], np.ndarray] | None, Callable[[pa.Array], _Position]]
+] = {
     "postgres_lsn": (None, _postgres_position),
     "sqlserver_lsn": (None, _sqlserver_position),
     "oracle_stream": (_oracle_stream_check, _oracle_stream_position),
@@ -514,7 +548,7 @@ def _date_fields(texts: pa.Array, prefix: int) -> tuple[np.ndarray, np.ndarray, 
 
 def _date_build(kind: str, prefix: int) -> Callable[[pa.Array], dict[str, Any]]:
     def build(texts: pa.Array) -> dict[str, Any]:
-        _, seconds, days = _date_fields(texts, prefix)
+        _, seconds, _ = _date_fields(texts, prefix)
         # The key is microseconds since 0001-01-01, as cdcpos._sort_bytes writes a datetime.
         micros = (seconds + 719162 * 86400).astype(np.uint64) * np.uint64(1_000_000)
         key = _encode_magnitudes(_be_u64(micros), tag=DATETIME)
@@ -582,14 +616,22 @@ def _binlog_build(texts: pa.Array) -> dict[str, Any]:
 
 
 def _classify_positions(texts: pa.Array) -> np.ndarray:
-    """The kind code of each checkpoint position field (first matching terminal)."""
-    codes = np.full(len(texts), -1, np.int8)
+    """The kind code of each checkpoint position field (first matching terminal).
+
+    ``*`` (no second position) is no terminal's field: -1 without any expression.
+    Each expression runs only on the fields no earlier one took.
+    """
+    n = len(texts)
+    codes = np.full(n, -1, np.int8)
+    undecided = ~_np(pc.fill_null(pc.equal(texts, "*"), True))
     for kind, pattern in POSITION_PATTERNS:
-        undecided = codes == -1
-        if not undecided.any():
+        rows = np.nonzero(undecided)[0]
+        if not len(rows):
             break
-        hit = _np(pc.match_substring_regex(texts, pattern)) & undecided
-        codes[hit] = _KIND_CODE[kind]
+        subset = texts if len(rows) == n else texts.take(pa.array(rows))
+        matched = rows[_np(pc.match_substring_regex(subset, pattern))]
+        codes[matched] = _KIND_CODE[kind]
+        undecided[matched] = False
     return codes
 
 
@@ -597,29 +639,57 @@ def _checkpoint_fields(texts: pa.Array) -> list[pa.Array]:
     return _split(texts, "#", 8)
 
 
+# The fields and position kinds the check of a batch of checkpoints found, for its build
+# when every row passed (the same array): one entry, compared by identity.
+_checked: list[Any] = [None, None, None]
+
+
 def _checkpoint_check(texts: pa.Array) -> np.ndarray:
     fields = _checkpoint_fields(texts)
     ok = _uint_fields(pc.utf8_slice_codeunits(fields[0], 12))[0]
     for index in (1, 3, 4, 6, 7):
         ok &= _signed_ok(fields[index])
+    position_codes = []
     for index in (2, 5):
         codes = _classify_positions(fields[index])
+        position_codes.append(codes)
+        if index == 5:
+            # Positions of two kinds: whether one checkpoint may hold them (one engine
+            # per checkpoint) is the exact path's to say.
+            ok &= (codes == -1) | (codes == position_codes[0])
         for kind, (check, _) in _POSITIONS.items():
             rows = np.nonzero(codes == _KIND_CODE[kind])[0]
             if check is not None and len(rows):
                 ok[rows] &= check(fields[index].take(pa.array(rows)))
+    _checked[:] = [texts, fields, position_codes]
     return ok
+
+
+_NESTED: list[bool] = []
+
+
+def _tail_is_nested() -> bool:
+    """Whether a checkpoint's sort key is ``(domain, position key, tail)``, the tail
+    ordering by its own ``(version, counters, second position, text)``, rather than those
+    four flat after the position key: read once from ``cdcpos.sort_key`` itself."""
+    if not _NESTED:
+        key = cdcpos.sort_key(cdcpos.parse_checkpoint("checkpoint:V1#1#0/0#0#0#*#0#0"))
+        _NESTED.append(len(key) == 3)
+    return _NESTED[0]
 
 
 def _checkpoint_build(texts: pa.Array) -> dict[str, Any]:
     n = len(texts)
-    fields = _checkpoint_fields(texts)
+    checked, fields, codes = _checked
+    if checked is not texts:
+        fields = _checkpoint_fields(texts)
+        codes = [_classify_positions(fields[2]), _classify_positions(fields[5])]
     version = _to_u64(pc.utf8_slice_codeunits(fields[0], 12))
     counters = np.stack([_to_i64(fields[i]) for i in (1, 3, 4, 6, 7)], axis=1)
-    first_codes = _classify_positions(fields[2])
+    first_codes = codes[0]
     second_field = fields[5]
     no_second = _np(pc.equal(second_field, "*"))
-    second_codes = np.where(no_second, -1, _classify_positions(second_field)).astype(np.int8)
+    second_codes = np.where(no_second, -1, codes[1]).astype(np.int8)
 
     first_domain: list[tuple[np.ndarray, pa.Array]] = []
     first_key: list[tuple[np.ndarray, pa.Array]] = []
@@ -651,12 +721,14 @@ def _checkpoint_build(texts: pa.Array) -> dict[str, Any]:
         domain,
         STRING_END,
         _assemble(n, first_key, pa.binary()),
+        b"" if not _tail_is_nested() else bytes((TUPLE,)),
         _encode_u64(version),
         bytes((TUPLE,)),
-        *(_encode_i64(counters[:, i]) for i in range(COUNTERS)),
+        _encode_ints([counters[:, i] for i in range(COUNTERS)]),
         bytes((END,)),
         _assemble(n, second_part, pa.binary()),
         _encode_str(texts),
+        b"" if not _tail_is_nested() else bytes((END,)),
         bytes((END,)),
     )
     children: dict[str, Any] = {
@@ -674,7 +746,9 @@ def _checkpoint_build(texts: pa.Array) -> dict[str, Any]:
     return children
 
 
-_KINDS: dict[str, tuple[Callable[[pa.Array], np.ndarray] | None, Callable[[pa.Array], dict[str, Any]]]] = {
+_KINDS: dict[
+    str, tuple[Callable[[pa.Array], np.ndarray] | None, Callable[[pa.Array], dict[str, Any]]]
+] = {
     "date": (_date_check(0), _date_build("date", 0)),
     "server_time": (_date_check(12), _date_build("server_time", 12)),
     "commit_time": (_date_check(12), _date_build("commit_time", 12)),
@@ -706,14 +780,14 @@ def _assemble(n: int, pieces: list[tuple[np.ndarray, pa.Array]], kind: pa.DataTy
     order = np.concatenate([rows for rows, _ in pieces] + [missing]).astype(np.int64)
     arrays = [column if column.type == kind else column.cast(kind) for _, column in pieces]
     arrays.append(pa.nulls(len(missing), kind))
-    if len(arrays) == 1:
+    arrays = [a for a in arrays if len(a)] or arrays[:1]
+    if len(arrays) == 1 and np.array_equal(order, np.arange(n)):
         return arrays[0]
-    combined = pa.concat_arrays(arrays)
-    if np.array_equal(order, np.arange(n)):
-        return combined
     inverse = np.empty(n, np.int64)
     inverse[order] = np.arange(n)
-    return combined.take(pa.array(inverse))
+    # One gather from the pieces (no concatenation first).
+    taken = pa.chunked_array(arrays, kind).take(pa.array(inverse))
+    return taken.combine_chunks() if isinstance(taken, pa.ChunkedArray) else taken
 
 
 # ---------------------------------------------------------------- the exact path
@@ -779,7 +853,7 @@ def _exact_rows(
         texts, kind=kind, engine=engine, errors="collect", lenient=lenient
     )
     rows: list[dict[str, Any]] = []
-    bad = {index: error for index, error in problems}
+    bad = dict(problems)
     good = iter(values)
     for index in range(len(texts)):
         error = bad.get(index)
@@ -814,15 +888,36 @@ class Batch:
 
 
 def kind_codes(texts: pa.Array, entry: str) -> np.ndarray:
-    """The kind code of each row by the portable expressions alone (-1: none matches)."""
-    codes = np.full(len(texts), -1, np.int8)
-    length_ok = _np(pc.fill_null(pc.less_equal(pc.utf8_length(texts), cdcpos.MAX_LENGTH), False))
+    """The kind code of each row by the portable expressions alone (-1: none matches).
+
+    An expression runs only on the rows that pass its cheap necessary conditions (length
+    and literal prefix, from ``_fastpath.PORTABLE_KIND_HINTS``) and that no earlier rule
+    took, which saves most of the regular-expression work and changes no answer.
+    """
+    n = len(texts)
+    codes = np.full(n, -1, np.int8)
+    length = _np(pc.fill_null(pc.utf8_length(texts), -1))
+    undecided = (length >= 0) & (length <= cdcpos.MAX_LENGTH)
+    prefixes: dict[str, np.ndarray] = {}
+
     for kind, pattern in kind_patterns(entry):
-        undecided = (codes == -1) & length_ok
         if not undecided.any():
             break
-        hit = _np(pc.fill_null(pc.match_substring_regex(texts, pattern), False))
-        codes[hit & undecided] = _KIND_CODE[kind]
+        shortest, longest, prefix, _ = _fastpath.PORTABLE_KIND_HINTS[kind]
+        candidate = undecided & (length >= shortest)
+        if longest is not None:
+            candidate &= length <= longest
+        if prefix:
+            if prefix not in prefixes:
+                prefixes[prefix] = _np(pc.fill_null(pc.starts_with(texts, prefix), False))
+            candidate &= prefixes[prefix]
+        rows = np.nonzero(candidate)[0]
+        if not len(rows):
+            continue
+        subset = texts if len(rows) == n else texts.take(pa.array(rows))
+        matched = rows[_np(pc.match_substring_regex(subset, pattern))]
+        codes[matched] = _KIND_CODE[kind]
+        undecided[matched] = False
     return codes
 
 
@@ -881,7 +976,7 @@ def parse_batch(
         rows = np.nonzero(codes == code)[0]
         if not len(rows):
             continue
-        subset = texts.take(pa.array(rows))
+        subset = texts if len(rows) == n else texts.take(pa.array(rows))
         if check is not None:
             ok = check(subset)
             if not ok.all():
@@ -901,8 +996,8 @@ def parse_batch(
         decided = _engine_check(texts, decided, pieces, kind, engine)
     exact_rows = np.nonzero(~decided & ~null)[0]
     if exact and len(exact_rows):
-        rows = _exact_rows(texts.take(pa.array(exact_rows)).to_pylist(), kind, engine, lenient)
-        for child, column in _rows_to_children(rows).items():
+        answers = _exact_rows(texts.take(pa.array(exact_rows)).to_pylist(), kind, engine, lenient)
+        for child, column in _rows_to_children(answers).items():
             pieces[child].append((exact_rows, column))
     columns = [_assemble(n, pieces[f.name], f.type) for f in FIELDS]
     # Every non-null row is valid or not; `valid` is never null under a non-null row.

@@ -96,6 +96,22 @@ PORTABLE_KIND_PATTERNS = {
     ),
 }
 
+# Necessary conditions of each kind's portable expression (cdcpos._generate.hints):
+# (shortest, longest or None, literal prefix, characters every match contains).
+PORTABLE_KIND_HINTS = {
+    'checkpoint': (27, None, 'checkpoint:V', '#:Vcehiknopt'),
+    'postgres_lsn': (3, 17, '', '/'),
+    'date': (19, 19, '', '-:T'),
+    'sqlserver_lsn': (22, 22, '', ':'),
+    'mysql_binlog': (5, None, '', '.:'),
+    'oracle_scn': (1, None, '', ''),
+    'server_time': (31, 31, 'server_time:', '-:T_eimrstv'),
+    'commit_time': (31, 31, 'commit_time:', '-:T_ceimot'),
+    'db2_now': (3, 3, 'NOW', 'NOW'),
+    'db2_timestamp': (29, 29, 'timestamp:', '-:Taeimpst'),
+    'db2_lri': (34, 34, '', ''),
+}
+
 PORTABLE_CHECKPOINT_POSITION_PATTERNS = (
     ('CHECKPOINT_POSTGRES_LSN', '^(?:[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8})$'),
     ('CHECKPOINT_SQLSERVER_LSN', '^(?:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{4})$'),

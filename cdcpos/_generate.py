@@ -150,7 +150,9 @@ class _Deriver:
         return "".join(parts)
 
     def portable_rule(self, name: str, follow: str | None) -> str:
-        alternatives = [self.portable_sequence(r.expansion, follow) for r in self._alternatives(name)]
+        alternatives = [
+            self.portable_sequence(r.expansion, follow) for r in self._alternatives(name)
+        ]
         return "(?:" + "|".join(alternatives) + ")"
 
     def portable_kinds(self, name: str) -> list[tuple[str, str]]:
@@ -181,7 +183,7 @@ _LOOKAHEAD_NOT = re.compile(r"^\(\?!(?P<literal>(?:\\.|[^\\()])+)\)")
 
 def _literal_text(pattern: str) -> str | None:
     """The text a regular expression made of literals only matches, else ``None``."""
-    from re import _parser  # type: ignore[attr-defined]  # stdlib's own parser of re syntax
+    from re import _parser  # the standard library's own parser of re syntax
 
     items = _parser.parse(pattern)
     if all(op is _parser.LITERAL for op, _ in items):
@@ -191,7 +193,7 @@ def _literal_text(pattern: str) -> str | None:
 
 def _class_chars(pattern: str) -> set[int] | None:
     """The characters of a one-character class ``[...]``, else ``None``."""
-    from re import _parser  # type: ignore[attr-defined]
+    from re import _parser
 
     items = _parser.parse(pattern)
     if len(items) != 1:
@@ -220,9 +222,13 @@ def _class_of(chars: set[int]) -> str:
             ranges[-1] = (ranges[-1][0], code)
         else:
             ranges.append((code, code))
-    return "[" + "".join(
-        _class_char(a) if a == b else f"{_class_char(a)}-{_class_char(b)}" for a, b in ranges
-    ) + "]"
+    return (
+        "["
+        + "".join(
+            _class_char(a) if a == b else f"{_class_char(a)}-{_class_char(b)}" for a, b in ranges
+        )
+        + "]"
+    )
 
 
 def _class_char(code: int) -> str:
@@ -265,7 +271,13 @@ def _excluding_word(name: str, body: str, excluded: str, follow: str | None) -> 
     literal = _literal_text(excluded)
     chars = _class_chars(body[:-1]) if body.endswith("+") else None
     word = literal[: -len(follow)] if literal and follow and literal.endswith(follow) else ""
-    if chars is None or not word or ord(follow[0]) in chars or any(ord(c) not in chars for c in word):  # type: ignore[index]
+    if (
+        chars is None
+        or not word
+        or follow is None
+        or ord(follow[0]) in chars
+        or any(ord(c) not in chars for c in word)
+    ):
         raise ValueError(f"terminal {name}: cannot remove the negative look-ahead (?!{excluded})")
     klass = _class_of(chars)
     alternatives = [
@@ -286,7 +298,7 @@ def portable(pattern: str) -> str:
     Capturing groups become non-capturing; lookaround, backreferences and anything else
     outside that common syntax raise ``ValueError``.
     """
-    from re import _parser  # type: ignore[attr-defined]
+    from re import _parser
 
     def literal(code: int) -> str:
         char = chr(code)
@@ -344,7 +356,7 @@ def portable(pattern: str) -> str:
 
 
 def _class_chars_of(av: Any) -> set[int] | None:
-    from re import _parser  # type: ignore[attr-defined]
+    from re import _parser
 
     chars: set[int] = set()
     for o, a in av:
@@ -357,6 +369,64 @@ def _class_chars_of(av: Any) -> set[int] | None:
         else:
             return None
     return chars
+
+
+def hints(pattern: str) -> tuple[int, int | None, str, str]:
+    """Necessary conditions of a match, cheap to test before running the expression.
+
+    ``(shortest, longest or None, literal prefix, characters every match contains)``,
+    read from the expression's syntax tree: the columnar path runs an expression only on
+    the rows that pass them, which changes no answer.
+    """
+    from re import _parser
+
+    tree = _parser.parse(pattern)
+    low, high = tree.getwidth()
+
+    def prefix(items: Any) -> tuple[str, bool]:
+        text = ""
+        for op, av in items:
+            if op is _parser.AT:
+                continue
+            if op is _parser.LITERAL:
+                text += chr(av)
+                continue
+            if op is _parser.SUBPATTERN:
+                inner, complete = prefix(av[3])
+            elif op is _parser.BRANCH:
+                found = [prefix(branch) for branch in av[1]]
+                inner = _common_prefix([f[0] for f in found])
+                complete = all(f == (inner, True) for f in found)
+            else:
+                inner, complete = "", False
+            text += inner
+            if not complete:
+                return text, False
+        return text, True
+
+    def required(items: Any) -> set[str]:
+        chars: set[str] = set()
+        for op, av in items:
+            if op is _parser.LITERAL:
+                chars.add(chr(av))
+            elif op is _parser.SUBPATTERN:
+                chars |= required(av[3])
+            elif op is _parser.BRANCH:
+                chars |= set.intersection(*(required(branch) for branch in av[1]))
+            elif op is _parser.MAX_REPEAT and av[0] >= 1:
+                chars |= required(av[2])
+        return chars
+
+    longest = None if high >= _parser.MAXREPEAT else int(high)
+    return int(low), longest, prefix(tree)[0], "".join(sorted(required(tree)))
+
+
+def _common_prefix(texts: list[str]) -> str:
+    shortest = min(texts, key=len)
+    for index, char in enumerate(shortest):
+        if any(text[index] != char for text in texts):
+            return shortest[:index]
+    return shortest
 
 
 def render(grammar_text: str) -> str:
@@ -419,9 +489,22 @@ def render(grammar_text: str) -> str:
         "PORTABLE_KIND_PATTERNS = {",
         *(
             f"    {entry!r}: (\n"
-            + "".join(f"        ({rule!r}, {'^(?:' + pattern + ')$'!r}),\n" for rule, pattern in kinds)
+            + "".join(
+                f"        ({rule!r}, {'^(?:' + pattern + ')$'!r}),\n" for rule, pattern in kinds
+            )
             + "    ),"
             for entry, kinds in portable_kinds.items()
+        ),
+        "}",
+        "",
+        "# Necessary conditions of each kind's portable expression (cdcpos._generate.hints):",
+        "# (shortest, longest or None, literal prefix, characters every match contains).",
+        "PORTABLE_KIND_HINTS = {",
+        *(
+            f"    {rule!r}: {hints('^(?:' + pattern + ')$')!r},"
+            for rule, pattern in dict(
+                kind for kinds in portable_kinds.values() for kind in kinds
+            ).items()
         ),
         "}",
         "",

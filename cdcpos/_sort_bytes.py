@@ -11,7 +11,9 @@ key tuple that preserves the order of each part:
   larger one); a negative number writes the complement of its magnitude's encoding;
 * a naive ``datetime``: microseconds since 0001-01-01, encoded as an integer;
 * a string: its UTF-8 bytes with ``0x00`` escaped as ``0x00 0xFF``, then ``0x00 0x00``
-  (UTF-8 keeps the order of code points; the terminator sorts below every character).
+  (UTF-8 keeps the order of code points; the terminator sorts below every character);
+* an object whose type defines ``key()`` (a part of a key that orders by a key of its
+  own, read lazily, such as a checkpoint's tail) is encoded as that key.
 
 The key starts with the domain, so a mixed column groups by domain as ``sort_key`` does.
 The encoding is derived from the key's structure alone, so it agrees with ``sort_key``
@@ -71,7 +73,10 @@ def magnitude(number: int) -> bytes:
 
 
 def _encode(item: Any, out: bytearray) -> None:
-    if isinstance(item, str):
+    own_key = getattr(type(item), "key", None)
+    if own_key is not None and callable(own_key):
+        _encode(item.key(), out)
+    elif isinstance(item, str):
         out.append(STRING)
         out += item.encode("utf-8", "surrogatepass").replace(b"\x00", b"\x00\xff")
         out += STRING_END

@@ -33,6 +33,7 @@ kernels, with no Python call per valid row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from cdcpos._columnar_deps import require
@@ -91,7 +92,9 @@ def _parsed(series: pl.Series, kind: str | None, engine: str | None, lenient: bo
     column = _columnar.parse_column(_texts(series), kind=kind, engine=engine, lenient=lenient)
     # Kinds as strings first: Polars reads an Arrow dictionary as Categorical, not Enum.
     children = [
-        column.field(f.name).cast(pa.string()) if f.type == _columnar.KIND_TYPE else column.field(f.name)
+        column.field(f.name).cast(pa.string())
+        if f.type == _columnar.KIND_TYPE
+        else column.field(f.name)
         for f in _columnar.FIELDS
     ]
     plain = pa.StructArray.from_arrays(
@@ -100,7 +103,7 @@ def _parsed(series: pl.Series, kind: str | None, engine: str | None, lenient: bo
     return pl.Series(series.name, plain).cast(PARSED)
 
 
-def _field(name: str, dtype: Any) -> Any:
+def _field(name: str, dtype: Any) -> Callable[[pl.Series, str | None], pl.Series]:
     def read(series: pl.Series, kind: str | None) -> pl.Series:
         return _parsed(series, kind, None, False).struct.field(name).cast(dtype).alias(series.name)
 

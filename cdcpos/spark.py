@@ -89,7 +89,8 @@ _ARROW_FIELDS = [
 def for_spark(column: pa.StructArray) -> pa.StructArray:
     """``cdcpos.arrow.parse``'s struct in the Arrow types of :data:`SPARK_TYPE`."""
     children = [
-        column.field(f.name).cast(target.type) for f, target in zip(_columnar.FIELDS, _ARROW_FIELDS, strict=True)
+        column.field(f.name).cast(target.type)
+        for f, target in zip(_columnar.FIELDS, _ARROW_FIELDS, strict=True)
     ]
     return pa.StructArray.from_arrays(children, fields=_ARROW_FIELDS, mask=column.is_null())
 
@@ -117,7 +118,7 @@ def with_parsed(
     source = df.schema[column].dataType
     if not isinstance(source, (T.StringType, T.NullType)):
         raise TypeError(f"column {column!r} must hold strings, not {source.simpleString()}")
-    from pyspark.sql.functions import arrow_udf
+    from pyspark.sql.functions import arrow_udf  # type: ignore[attr-defined]  # 4.1+
 
     def parse(texts: pa.Array) -> pa.Array:
         return for_spark(_columnar.parse_column(texts, kind=kind, engine=engine))

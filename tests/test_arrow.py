@@ -117,7 +117,9 @@ def assert_agrees(texts: list[str | None], kind: str | None = None, **options: A
 
 
 def beyond_64_bits(text: str) -> bool:
-    return any(int(digits) >= 2**63 for digits in re.findall("[0-9]+", text))
+    # The vectorized path types unsigned fields up to 2**64-1 and signed ones up to 18
+    # digits; a longer number goes to the exact path.
+    return any(len(digits.lstrip("0")) >= 19 for digits in re.findall("[0-9]+", text))
 
 
 def single_message(text: str) -> str:
@@ -166,7 +168,9 @@ def test_the_corpus_is_decided_without_the_exact_path(monkeypatch: pytest.Monkey
 def test_sort_keys_order_as_the_values() -> None:
     texts = corpus(2000) + [s for s, _ in SPEC_EXAMPLES]
     column = cdcpos.arrow.parse(texts)
-    by_bytes = [text for _, text in sorted(zip(column.field("sort_key").to_pylist(), texts))]
+    by_bytes = [
+        text for _, text in sorted(zip(column.field("sort_key").to_pylist(), texts, strict=True))
+    ]
     values = sorted(cdcpos.parse_many(texts), key=cdcpos.sort_key)
     assert [cdcpos.sort_key(cdcpos.parse(t)) for t in by_bytes] == [
         cdcpos.sort_key(v) for v in values
@@ -196,7 +200,9 @@ def test_generated_and_mutated_strings_agree(entry: str, data: st.DataObject) ->
 @given(data=st.data())
 def test_vectorized_path_alone_is_right_where_it_answers(entry: str, data: st.DataObject) -> None:
     texts = data.draw(_generated(entry))
-    batch = _columnar.parse_batch(pa.array(texts, pa.string()), kind=ENTRY_KINDS[entry], exact=False)
+    batch = _columnar.parse_batch(
+        pa.array(texts, pa.string()), kind=ENTRY_KINDS[entry], exact=False
+    )
     want = expected_rows(texts, ENTRY_KINDS[entry])
     for text, decided, row, expected in zip(
         texts, batch.vectorized, batch.column.to_pylist(), want, strict=True
@@ -204,9 +210,13 @@ def test_vectorized_path_alone_is_right_where_it_answers(entry: str, data: st.Da
         if decided:
             assert row == expected, text
         else:
-            # Left to the exact path: invalid, or beyond what the vectorized path types
-            # (a number of 64 bits or more, an hour 24).
-            assert not expected["valid"] or beyond_64_bits(text) or "T24:" in text, text
+            # Left to the exact path: invalid, beyond what the vectorized path types (a
+            # number of 19 digits or more, an hour 24), or a checkpoint of two position kinds
+            # (whether one engine can write both is the exact path's rule).
+            two_kinds = expected["second_position_kind"] not in (None, expected["position_kind"])
+            assert not expected["valid"] or beyond_64_bits(text) or "T24:" in text or two_kinds, (
+                text
+            )
 
 
 @pytest.mark.slow
@@ -324,5 +334,34 @@ def test_import_cdcpos_imports_no_columnar_package() -> None:
         "cdcpos.parse('0/1'); cdcpos.sort_bytes(cdcpos.parse('0/1'))\n"
         "print([m for m in ('pyarrow', 'polars', 'pyspark', 'numpy') if m in sys.modules])\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("module", "missing", "extra"),
+    [
+        ("cdcpos.arrow", "pyarrow", "arrow"),
+        ("cdcpos.arrow", "numpy", "arrow"),
+        ("cdcpos.polars", "polars", "polars"),
+        ("cdcpos.polars", "pyarrow", "polars"),
+        ("cdcpos.spark", "pyspark", "spark"),
+    ],
+)
+def test_a_missing_extra_names_its_install_line(module: str, missing: str, extra: str) -> None:
+    import subprocess
+    import sys
+
+    # A None entry in sys.modules makes `import <missing>` fail as if it were not installed.
+    code = (
+        f"import sys; sys.modules[{missing!r}] = None\n"
+        f"try:\n    import {module}\n"
+        "except ImportError as error:\n    print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert f"pip install 'cdcpos[{extra}]'" in result.stdout
+    assert missing in result.stdout

@@ -65,7 +65,9 @@ def test_generated_fast_path_is_current() -> None:
 
 def _copy_checkout(tmp_path: Path) -> Path:
     checkout = tmp_path / "checkout"
-    shutil.copytree(ROOT / "cdcpos", checkout / "cdcpos", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "cdcpos", checkout / "cdcpos", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copytree(ROOT / "grammar", checkout / "grammar")
     return checkout
 
@@ -100,7 +102,9 @@ def test_generate_never_rewrites_an_installed_package(tmp_path: Path) -> None:
 
 def test_generate_outside_a_checkout_refuses(tmp_path: Path) -> None:
     # A copy of the package without grammar/ beside it (and not in site-packages).
-    shutil.copytree(ROOT / "cdcpos", tmp_path / "cdcpos", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "cdcpos", tmp_path / "cdcpos", ignore=shutil.ignore_patterns("__pycache__")
+    )
     (tmp_path / "cdcpos" / "grammar").mkdir()
     shutil.copy(ROOT / "grammar" / "cdcpos.lark", tmp_path / "cdcpos" / "grammar" / "cdcpos.lark")
     result = _generate(path=tmp_path)
@@ -322,7 +326,10 @@ def test_entry_patterns_capture_only_value_rules() -> None:
 
 # ---------------------------------------------------------------- portable expressions
 
-ENTRY_RULES = {entry: tuple(rule for rule, _ in kinds) for entry, kinds in _fastpath.PORTABLE_KIND_PATTERNS.items()}
+ENTRY_RULES = {
+    entry: tuple(rule for rule, _ in kinds)
+    for entry, kinds in _fastpath.PORTABLE_KIND_PATTERNS.items()
+}
 
 
 def derived_rule(entry: str, text: str) -> str | None:
@@ -426,7 +433,12 @@ def test_checkpoint_position_patterns_pick_the_lexer_terminal() -> None:
         if found is None:
             continue
         field = text.split("#")[2]
-        captured = next(names[i] for i, g in enumerate(found.groups()) if g == field and names[i] not in ("CHECKPOINT_COUNTER", "CHECKPOINT_VERSION", "CHECKPOINT_PREFIX"))
+        captured = next(
+            names[i]
+            for i, g in enumerate(found.groups())
+            if g == field
+            and names[i] not in ("CHECKPOINT_COUNTER", "CHECKPOINT_VERSION", "CHECKPOINT_PREFIX")
+        )
         assert next(t for t, p in patterns if p.search(field)) == captured
 
 
@@ -446,7 +458,9 @@ def test_portable_agrees_on_generated_and_mutated_strings(entry: str, data: st.D
 
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
 def test_portable_agrees_on_examples(entry: str) -> None:
-    assert_portable_agrees(entry, _EXAMPLE_TEXTS + ["0/1\n", "\n0/1", "checkpoint:V1#1#*#0#0#*#0#0"])
+    assert_portable_agrees(
+        entry, [*_EXAMPLE_TEXTS, "0/1\n", "\n0/1", "checkpoint:V1#1#*#0#0#*#0#0"]
+    )
 
 
 @pytest.mark.slow

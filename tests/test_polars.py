@@ -104,7 +104,9 @@ def test_lazy_frames_and_scan_parquet(tmp_path: Path) -> None:
     }
     assert {task: str(cdcpos.parse(text)) for task, text in latest.items()} == expected
     # Streaming gives the same answer as the in-memory engine.
-    streamed = pl.scan_parquet(path).select(pl.col("position").cdcpos.kind()).collect(engine="streaming")
+    streamed = (
+        pl.scan_parquet(path).select(pl.col("position").cdcpos.kind()).collect(engine="streaming")
+    )
     eager = pl.read_parquet(path).select(pl.col("position").cdcpos.kind())
     assert streamed.equals(eager)
 

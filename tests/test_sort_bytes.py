@@ -32,7 +32,9 @@ same_kind_pair = st.sampled_from(strategies.KINDS).flatmap(
     lambda kind: st.tuples(strategies.values(kind), strategies.values(kind))
 )
 # Built once: a strategy per engine shape (building them per example is slow).
-_CHECKPOINTS = {k: strategies.checkpoints(position_kind=k) for k in strategies.CHECKPOINT_POSITION_KINDS}
+_CHECKPOINTS = {
+    k: strategies.checkpoints(position_kind=k) for k in strategies.CHECKPOINT_POSITION_KINDS
+}
 same_engine_checkpoints = st.one_of([st.tuples(c, c) for c in _CHECKPOINTS.values()])
 
 
@@ -175,7 +177,9 @@ task_values = st.lists(
 
 @settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(tasks=task_values, mixed=st.lists(any_value, max_size=8))
-def test_sqlite_blob_order_and_max_agree(tasks: list[tuple[str, list[Any]]], mixed: list[Any]) -> None:
+def test_sqlite_blob_order_and_max_agree(
+    tasks: list[tuple[str, list[Any]]], mixed: list[Any]
+) -> None:
     tasks = [*tasks, ("real", _REAL), ("mixed", mixed)]
     with sqlite3.connect(":memory:") as db:
         db.execute("CREATE TABLE history (task TEXT, position TEXT, key BLOB)")
@@ -194,7 +198,9 @@ def test_sqlite_blob_order_and_max_agree(tasks: list[tuple[str, list[Any]]], mix
 
 @settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(tasks=task_values, mixed=st.lists(any_value, max_size=8))
-def test_duckdb_blob_order_and_max_agree(tasks: list[tuple[str, list[Any]]], mixed: list[Any]) -> None:
+def test_duckdb_blob_order_and_max_agree(
+    tasks: list[tuple[str, list[Any]]], mixed: list[Any]
+) -> None:
     tasks = [*tasks, ("real", _REAL), ("mixed", mixed)]
     db = duckdb.connect()
     try:
@@ -211,7 +217,9 @@ def test_duckdb_blob_order_and_max_agree(tasks: list[tuple[str, list[Any]]], mix
         assert latest == _latest_in_python(tasks)
         ordered = [
             (task, bytes(key))
-            for task, key in db.execute("SELECT task, key FROM history ORDER BY task, key").fetchall()
+            for task, key in db.execute(
+                "SELECT task, key FROM history ORDER BY task, key"
+            ).fetchall()
         ]
         expected = sorted(
             ((task, cdcpos.sort_bytes(v)) for task, values in tasks for v in values),
@@ -219,3 +227,22 @@ def test_duckdb_blob_order_and_max_agree(tasks: list[tuple[str, list[Any]]], mix
         assert ordered == expected
     finally:
         db.close()
+
+
+class _Tail(str):
+    """A key part that orders by a key of its own (as a checkpoint's lazy tail may)."""
+
+    __slots__ = ()
+
+    def key(self) -> tuple[Any, ...]:
+        return (len(self), str(self))
+
+    def __lt__(self, other: object) -> bool:
+        return self.key() < other.key()  # type: ignore[attr-defined]
+
+
+@_SETTINGS
+@given(a=st.text(max_size=5), b=st.text(max_size=5))
+def test_a_part_with_its_own_key_orders_by_that_key(a: str, b: str) -> None:
+    assert encoded(("d", _Tail(a))) == encoded(("d", (len(a), a)))
+    assert (encoded(_Tail(a)) < encoded(_Tail(b))) == (_Tail(a) < _Tail(b))

@@ -19,11 +19,10 @@ from pyspark.sql import SparkSession
 
 import cdcpos
 import cdcpos.arrow
+import cdcpos.spark
 from benchmarks.corpus import corpus
 
 from .test_arrow import REAL
-
-import cdcpos.spark
 
 
 @pytest.fixture(scope="module")
@@ -74,9 +73,13 @@ def test_rows_equal_arrow_parse(spark: Any) -> None:
     got = {row["id"]: plain(row["cdcpos"]) for row in parsed.collect()}
     assert [got[i] for i in range(len(texts))] == spark_rows(texts)
     # Options reach the workers.
-    checkpoints = cdcpos.spark.with_parsed(df, "position", into="p", kind="checkpoint", engine="postgres")
+    checkpoints = cdcpos.spark.with_parsed(
+        df, "position", into="p", kind="checkpoint", engine="postgres"
+    )
     got = {row["id"]: plain(row["p"]) for row in checkpoints.collect()}
-    assert [got[i] for i in range(len(texts))] == spark_rows(texts, kind="checkpoint", engine="postgres")
+    assert [got[i] for i in range(len(texts))] == spark_rows(
+        texts, kind="checkpoint", engine="postgres"
+    )
 
 
 def test_latest_checkpoint_per_task(spark: Any) -> None:
@@ -117,7 +120,10 @@ def test_larger_data_in_many_batches(spark: Any) -> None:
     texts = corpus(20_000)
     spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "1000")  # many batches
     df = spark.createDataFrame([(i, t) for i, t in enumerate(texts)], "id long, position string")
-    got = {row["id"]: plain(row["cdcpos"]) for row in cdcpos.spark.with_parsed(df.repartition(4), "position").collect()}
+    got = {
+        row["id"]: plain(row["cdcpos"])
+        for row in cdcpos.spark.with_parsed(df.repartition(4), "position").collect()
+    }
     assert [got[i] for i in range(len(texts))] == spark_rows(texts)
 
 
@@ -125,4 +131,6 @@ def test_spark_type_matches_the_arrow_schema() -> None:
     names = [f.name for f in cdcpos.spark.SPARK_TYPE.fields]
     assert names == [f.name for f in cdcpos.arrow.SCHEMA]
     assert cdcpos.spark.for_spark(cdcpos.arrow.parse(["0/1"])).type.num_fields == len(names)
-    assert pa.types.is_decimal(cdcpos.spark.for_spark(cdcpos.arrow.parse(["0/1"])).type.field("lsn").type)
+    assert pa.types.is_decimal(
+        cdcpos.spark.for_spark(cdcpos.arrow.parse(["0/1"])).type.field("lsn").type
+    )
