@@ -922,8 +922,16 @@ def kind_codes(texts: pa.Array, entry: str) -> np.ndarray:
 
 
 # The kinds whose check can make a row invalid (the other checks only leave to the exact
-# path what the columns cannot type, which is still valid).
-_SEMANTIC_CHECKS = ("date", "server_time", "commit_time", "db2_timestamp", "oracle_scn")
+# path what the columns cannot type, which is still valid).  A checkpoint's can: two
+# positions of two engines, or a binlog number past 64 bits, are the exact path's to judge.
+_SEMANTIC_CHECKS = (
+    "date",
+    "server_time",
+    "commit_time",
+    "db2_timestamp",
+    "oracle_scn",
+    "checkpoint",
+)
 
 
 def classify(texts: pa.Array, *, kind: str | None = None) -> np.ndarray:
