@@ -120,10 +120,8 @@ class Position:
 
     @staticmethod
     def _unpack_many(*state: Any) -> list[Position]:
-        """Load a list of values pickled in bulk (``cdcpos._positions.packed``): the pickle
-        names it by this public path."""
-        from cdcpos._positions.packed import unpack_many
-
+        # Loads a list of values pickled in bulk (cdcpos._positions.packed): the pickle
+        # names it by this public path.  (A comment: help() shows docstrings.)
         return unpack_many(*state)
 
     def __copy__(self) -> Position:
@@ -151,6 +149,37 @@ class Position:
 
 
 Position._unpack_many.__module__ = "cdcpos"  # pickles as cdcpos.Position._unpack_many
+
+
+def unpack_many(
+    classes: list[type],
+    counts: list[int],
+    group_slots: list[tuple[str, ...]],
+    group_states: list[list[list[Any]]],
+    order: list[int],
+) -> list[Any]:
+    """The values ``cdcpos._positions.packed.pack_many`` packed, in order, as a ``list``.
+
+    Only C callables run per value: ``object.__new__``, the slot descriptors' setters,
+    ``str.split``, ``sys.intern``, ``list.__getitem__``.
+    """
+    from collections import deque
+    from itertools import chain, repeat
+    from sys import intern
+
+    new = object.__new__
+    groups = []
+    for cls, count, slots, states in zip(classes, counts, group_slots, group_states, strict=True):
+        members: list[Any] = list(map(new, repeat(cls, count)))
+        for slot, state in zip(slots, states, strict=True):
+            values = state.split("\n") if isinstance(state, str) else state
+            if slot == "_domain":  # interned, as parsing leaves them (identity compares)
+                values = list(map(intern, values))
+            deque(map(getattr(cls, slot).__set__, members, values), maxlen=0)
+        groups.append(members)
+    grouped = list(chain.from_iterable(groups))
+    back = sorted(range(len(order)), key=order.__getitem__)  # where each value went
+    return list(map(grouped.__getitem__, back))
 
 
 def _incomparable(a: Position, b: object) -> TypeError:
