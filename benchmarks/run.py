@@ -245,6 +245,8 @@ def measure(
     mixed_sort_s, mixed_keys_s = paired_times(
         lambda: sorted(values, key=cdcpos.sort_key), lambda: sorted(keys)
     )
+    values.clear()  # keys.clear() too: the first sort below runs with only its checkpoints
+    keys.clear()  # alive, as the collector's full passes walk every live object
     # the first sort of freshly parsed checkpoints of one engine (the key read from the
     # match, no fields decoded), against sorting their key tuples
     checkpoint_texts = postgres_checkpoints(sort_size)
@@ -261,7 +263,6 @@ def measure(
     lsns = cdcpos.parse_many([str(v.position) for v in fresh])
     lsn_ints = [int(v) for v in lsns]  # type: ignore[call-overload]
     lsn_sort_s, lsn_int_sort_s = paired_times(lambda: sorted(lsns), lambda: sorted(lsn_ints))
-    values.clear()
     fresh.clear()
 
     ours_cold, theirs_cold, ours_best, theirs_best, how = cold_start(cold_runs, venv)
