@@ -86,6 +86,17 @@ def chunks(texts: Iterable[str], size: int = 50_000) -> Iterator[list[str]]:
         yield chunk
 
 
+def latest_of(texts: list[str]) -> Any:
+    """The greatest value of a chunk by ``sort_key`` (what a worker returns instead of
+    every value when only a reduction is needed)."""
+    return max(cdcpos.parse_many(texts), key=cdcpos.sort_key)
+
+
+def latest_in_processes(pool: Any, texts: Iterable[str], size: int = 50_000) -> Any:
+    """The greatest value by ``sort_key``, each chunk reduced in a worker."""
+    return max(pool.map(latest_of, chunks(texts, size)), key=cdcpos.sort_key)
+
+
 def parse_in_processes(pool: Any, texts: Iterable[str], size: int = 50_000) -> list[Any]:
     """``parse_many`` over a process pool (``multiprocessing.Pool`` or
     ``concurrent.futures.ProcessPoolExecutor``), values in input order."""

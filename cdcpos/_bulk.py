@@ -15,7 +15,7 @@ import os
 from cdcpos._errors import InvalidPosition, Rejected
 from cdcpos._parse import _parse_one, builders_by_group, matcher
 from cdcpos._positions import Position
-from cdcpos._positions.base import PositionList
+from cdcpos._positions.packed import PositionList
 from cdcpos._rules import ENTRY_FIELDS, MAX_LENGTH
 
 # typing only for the checker: importing it is a cost ``import cdcpos`` need not pay.  At

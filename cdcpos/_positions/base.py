@@ -18,7 +18,6 @@ import copyreg
 from itertools import repeat
 
 from cdcpos._errors import InvalidPosition, Rejected
-from cdcpos._positions.packed import pack_many, unpack_many
 from cdcpos._rules import MAX_LENGTH, plain_text, value_matcher
 
 # typing only for the checker; cdcpos._diagnose (which compiles its hints' expressions)
@@ -151,7 +150,8 @@ class Position:
 
     @staticmethod
     def _unpack_many(*state: Any) -> list[Position]:
-        """Load a list of values pickled in bulk: the pickle names it by this public path."""
+        # Loads a list of values pickled in bulk (cdcpos._positions.packed): the pickle
+        # names it by this public path.  (A comment: help() shows docstrings.)
         return unpack_many(*state)
 
     def __copy__(self) -> Position:
@@ -181,15 +181,35 @@ class Position:
 Position._unpack_many.__module__ = "cdcpos"  # pickles as cdcpos.Position._unpack_many
 
 
-class PositionList(list):  # type: ignore[type-arg]
-    """A ``list`` of cdcpos values that pickles in bulk (``cdcpos._positions.packed``)."""
+def unpack_many(
+    classes: list[type],
+    counts: list[int],
+    group_slots: list[tuple[str, ...]],
+    group_states: list[list[list[Any]]],
+    order: list[int],
+) -> list[Any]:
+    """The values ``cdcpos._positions.packed.pack_many`` packed, in order, as a ``list``.
 
-    __slots__ = ()
+    Only C callables run per value: ``object.__new__``, the slot descriptors' setters,
+    ``str.split``, ``sys.intern``, ``list.__getitem__``.
+    """
+    from collections import deque
+    from itertools import chain
+    from sys import intern
 
-    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
-        if not all(map(isinstance, self, repeat(Position))):  # a user put something else in
-            return (list, (list(self),))
-        return (Position._unpack_many, pack_many(self))
+    new = object.__new__
+    groups = []
+    for cls, count, slots, states in zip(classes, counts, group_slots, group_states, strict=True):
+        members: list[Any] = list(map(new, repeat(cls, count)))
+        for slot, state in zip(slots, states, strict=True):
+            values = state.split("\n") if isinstance(state, str) else state
+            if slot == "_domain":  # interned, as parsing leaves them (identity compares)
+                values = list(map(intern, values))
+            deque(map(getattr(cls, slot).__set__, members, values), maxlen=0)
+        groups.append(members)
+    grouped = list(chain.from_iterable(groups))
+    back = sorted(range(len(order)), key=order.__getitem__)  # where each value went
+    return list(map(grouped.__getitem__, back))
 
 
 def _incomparable(a: Position, b: object) -> TypeError:

@@ -2,28 +2,30 @@
 
 Pickling values one by one costs a Python ``__reduce_ex__`` call per value to dump, and
 loading builds them one by one while the cyclic collector walks them: a process pool
-returning parsed values was 4x slower than one process.  ``PositionList`` (a ``list``,
-in ``cdcpos._positions.base``) pickles as one packed state made here instead: the values grouped by class, each group's slot
+returning parsed values was 4x slower than one process.  ``PositionList`` (a ``list``)
+pickles as one packed state instead: the values grouped by class, each group's slot
 values in one list, and the order.  Dumping and loading run no Python code per value:
 ``map`` over C callables (``type``, ``operator.attrgetter``, ``object.__new__``, the slot
 descriptors' own setters, ``list.__getitem__``).  It loads as a plain ``list`` of values.
 
 The pickle names ``cdcpos.Position._unpack_many`` (a public path, like every other
-cdcpos pickle), the classes by their public names, and the slot names.
+cdcpos pickle; the loader is in ``cdcpos._positions.base``, which the classes need anyway),
+the classes by their public names, and the slot names.
 """
 
 from __future__ import annotations
 
-from collections import Counter, deque
-from itertools import chain, repeat
+from collections import Counter
+from itertools import repeat
 from operator import attrgetter
-from sys import intern
+
+from cdcpos._positions.base import Position
 
 TYPE_CHECKING = False  # typing only for the checker: not for ``import cdcpos``
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["pack_many", "unpack_many"]
+__all__ = ["PositionList", "pack_many"]
 
 # Slots filled lazily (decoded fields, a cached sort key): not part of the state.
 _LAZY_SLOTS = frozenset({"_decoded", "_sort"})
@@ -42,6 +44,17 @@ def _state_slots(cls: type) -> tuple[str, ...]:
         }
         found = _slots_of[cls] = tuple(sorted(names))
     return found
+
+
+class PositionList(list):  # type: ignore[type-arg]
+    """A ``list`` of cdcpos values that pickles in bulk (see the module's docstring)."""
+
+    __slots__ = ()
+
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
+        if not all(map(isinstance, self, repeat(Position))):  # a user put something else in
+            return (list, (list(self),))
+        return (Position._unpack_many, pack_many(self))
 
 
 def pack_many(values: list[Any]) -> tuple[Any, ...]:
@@ -73,26 +86,3 @@ def _joined(values: list[Any]) -> Any:
         if joined.count("\n") == len(values) - 1:
             return joined
     return values
-
-
-def unpack_many(
-    classes: list[type],
-    counts: list[int],
-    group_slots: list[tuple[str, ...]],
-    group_states: list[list[list[Any]]],
-    order: list[int],
-) -> list[Any]:
-    """The values :func:`pack_many` packed, in their order, as a plain ``list``."""
-    new = object.__new__
-    groups = []
-    for cls, count, slots, states in zip(classes, counts, group_slots, group_states, strict=True):
-        members: list[Any] = list(map(new, repeat(cls, count)))
-        for slot, state in zip(slots, states, strict=True):
-            values = state.split("\n") if isinstance(state, str) else state
-            if slot == "_domain":  # interned, as parsing leaves them (identity compares)
-                values = list(map(intern, values))
-            deque(map(getattr(cls, slot).__set__, members, values), maxlen=0)
-        groups.append(members)
-    grouped = list(chain.from_iterable(groups))
-    back = sorted(range(len(order)), key=order.__getitem__)  # where each value went
-    return list(map(grouped.__getitem__, back))
