@@ -29,7 +29,9 @@ Two figures follow the table:
   family, against rejecting a 20-character invalid string, both through ``cdcpos.parse``
   in this process (target: at most ``--ratio-target``, 30x);
 * the first rejection in a fresh interpreter (``import cdcpos`` done), which pays for
-  whatever the error path builds lazily, and whether it imports lark or ``regex``.
+  whatever the error path builds lazily, and whether it imports lark or ``regex``;
+* ``cdcpos validate`` (the command line, one process) on a file of hostile 4 KB lines
+  against a file of valid lines, in bytes per second (target: at least 10%).
 
 Exit status 0 when every verdict holds, 1 otherwise.  Progress goes to stderr.
 """
@@ -269,6 +271,38 @@ def cold_rejection(runs: int = 3) -> dict[str, Any]:
     }
 
 
+def validate_throughput(families: dict[str, Callable[[int], str]]) -> dict[str, float]:
+    """Bytes per second of ``cdcpos validate --jobs 1`` on hostile 4 KB lines (every family
+    in turn) and on valid lines of the benchmark corpus, about 2 MB each, best of 3."""
+    import tempfile
+    from pathlib import Path
+
+    from benchmarks.corpus import corpus
+
+    hostile = [
+        text
+        for family in families.values()
+        if len(text := family(cdcpos.MAX_LENGTH)) <= cdcpos.MAX_LENGTH and not _accepted(text)
+    ]
+    lines = {
+        "hostile": (hostile * (2_000_000 // sum(map(len, hostile)) + 1)),
+        "valid": corpus(60_000),
+    }
+    rates = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name, texts in lines.items():
+            path = Path(folder) / f"{name}.txt"
+            path.write_text("".join(t + "\n" for t in texts), encoding="utf-8")
+            command = [sys.executable, "-m", "cdcpos", "validate", "--jobs", "1", str(path)]
+            best = math.inf
+            for _ in range(3):
+                started = time.perf_counter()
+                subprocess.run(command, capture_output=True, check=False)
+                best = min(best, time.perf_counter() - started)
+            rates[name] = path.stat().st_size / best
+    return rates
+
+
 class _Progress:
     """``[done/total] elapsed`` on stderr, so a long run shows it is moving."""
 
@@ -323,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     figures = []
     worst: tuple[float, str] = (0.0, "")
-    progress = _Progress(len(subjects) * len(families) + 2)
+    progress = _Progress(len(subjects) * len(families) + 3)
     for subject_name, subject in subjects.items():
         unbounded = subject_name.startswith(_UNBOUNDED)
         for family_name, family in families.items():
@@ -377,6 +411,16 @@ def main(argv: list[str] | None = None) -> int:
         f"{'ok' if ratio_ok else 'OVER'}"
     )
 
+    progress.step("cdcpos validate: hostile 4 KB lines against valid lines")
+    rates = validate_throughput(families)
+    validate_ratio = rates["hostile"] / rates["valid"]
+    validate_ok = validate_ratio >= 0.10
+    print(
+        f"\ncdcpos validate --jobs 1: hostile 4 KB lines {rates['hostile'] / 1e6:.2f} MB/s, "
+        f"valid lines {rates['valid'] / 1e6:.2f} MB/s: {validate_ratio:.0%} "
+        f"(target >= 10%: {'ok' if validate_ok else 'UNDER'})"
+    )
+
     progress.step("first rejection in a fresh interpreter")
     cold = cold_rejection()
     progress.close()
@@ -385,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
         shown = f"{value * 1e3:8.1f} ms" if isinstance(value, float) else f"{value:>11}"
         print(f"  {what:<34}{shown}")
 
-    verdict = "ok" if growth_ok and ratio_ok else "FAILED"
+    verdict = "ok" if growth_ok and ratio_ok and validate_ok else "FAILED"
     print(f"\nverdict: {verdict}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
@@ -395,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
                     "worst": worst,
                     "rejection": {"baseline_seconds": baseline, "ratios": dict(ratios)},
                     "cold": cold,
+                    "validate_bytes_per_second": rates,
                     "verdict": verdict,
                 },
                 out,
