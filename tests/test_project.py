@@ -175,7 +175,7 @@ def test_ci_reads_the_readme_and_refuses_a_bad_command(tmp_path: Path) -> None:
 def test_ci_runs_hypothesis_derandomized_and_prints_how_to_replay() -> None:
     from hypothesis import HealthCheck, settings
 
-    from tests.conftest import profile_for
+    from conftest import profile_for
 
     ci = settings.get_profile("ci")
     assert ci.derandomize and ci.print_blob and ci.database is None

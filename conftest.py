@@ -1,4 +1,4 @@
-"""Hypothesis profiles: random locally, derandomized in CI, so that a failure replays.
+"""Hypothesis profiles for every test, doctest and README example: random locally, derandomized in CI.
 
 * ``dev`` (the default): a fresh random seed per run and the local example database
   (``.hypothesis/``), which replays a failure on the next local run; ``print_blob`` prints
