@@ -1,0 +1,172 @@
+"""Edges of the core that mutation testing showed no other test pins down.
+
+Each test asserts behaviour from the format reference (docs/formats.md); see
+tests/README.md, "Mutation testing", for how these were found.
+"""
+
+from __future__ import annotations
+
+import cdcpos
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+# Engine names of the DMS service model that can be CDC sources (format reference, section 3).
+SOURCE_ENGINE_NAMES = {
+    "mysql", "mariadb", "aurora", "postgres", "aurora-postgresql", "oracle", "sqlserver",
+    "azuredb", "db2", "sybase", "mongodb", "docdb",
+}  # fmt: skip
+
+
+def rejection(function: Any, *args: Any, **kwargs: Any) -> cdcpos.InvalidPosition:
+    with pytest.raises(cdcpos.InvalidPosition) as caught:
+        function(*args, **kwargs)
+    return caught.value
+
+
+# ---------------------------------------------------------------- engine hints
+
+
+@pytest.mark.parametrize("engine", ["mysqll", "redshift"])
+def test_an_unknown_engine_names_the_field_the_input_and_each_known_engine(engine: str) -> None:
+    error = rejection(cdcpos.parse_start_position, "0/1", engine=engine)
+    assert (error.field, error.text) == ("CdcStartPosition", "0/1")
+    assert repr(engine) in error.reason
+    assert error.hint is not None and error.hint.startswith("known source engines: ")
+    listed = error.hint.removeprefix("known source engines: ").split(", ")
+    assert SOURCE_ENGINE_NAMES <= set(listed)
+    assert engine not in listed
+
+
+def test_a_target_engine_is_named_as_a_target_not_as_unknown() -> None:
+    target = rejection(cdcpos.parse_start_position, "0/1", engine="redshift")
+    assert "target" in target.reason and "unknown" not in target.reason
+    unknown = rejection(cdcpos.parse_start_position, "0/1", engine="mysqll")
+    assert "unknown" in unknown.reason and "target" not in unknown.reason
+
+
+@pytest.mark.parametrize("engine", [5, b"mysql", ["mysql"]])
+def test_an_engine_that_is_not_a_str_raises_one_of_the_librarys_errors(engine: object) -> None:
+    # Nothing but TypeError (wrong type) or InvalidPosition escapes (project standard).
+    with pytest.raises((TypeError, cdcpos.InvalidPosition)):
+        cdcpos.parse_start_position("0/1", engine=engine)  # type: ignore[arg-type]
+
+
+def test_the_engine_rejection_describes_the_kind_in_words() -> None:
+    # "a PostgreSQL LSN (postgres_lsn, ...)": the words, then the kind's name.
+    error = rejection(cdcpos.parse_start_position, "0/1", engine="mysql")
+    assert error.reason.startswith("a PostgreSQL LSN (postgres_lsn, written by postgres engines)")
+
+
+# ---------------------------------------------------------------- dates and clocks
+
+
+def test_an_impossible_date_says_so_and_shows_the_form() -> None:
+    for parse, text in [
+        (cdcpos.parse_start_position, "2018-02-30T00:00:00"),
+        (cdcpos.parse_stop_position, "server_time:2018-02-30T12:12:12"),
+        (cdcpos.DatePosition, "2018-02-30T00:00:00"),
+    ]:
+        error = rejection(parse, text)
+        assert error.reason == "no such date and time", text
+        assert error.hint is not None
+        assert "real calendar instant" in error.hint and "YYYY-MM-DDTHH:MM:SS" in error.hint
+
+
+@pytest.fixture
+def kathmandu_local_time() -> Any:
+    """The process's local time zone set to +05:45, restored afterwards."""
+    import os
+    import time
+
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Kathmandu"
+    time.tzset()
+    yield
+    if saved is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
+
+
+def test_an_aware_datetime_is_read_in_utc_whatever_the_local_time_zone(
+    kathmandu_local_time: None,
+) -> None:
+    aware = datetime(2018, 3, 8, 13, 12, 12, tzinfo=timezone(timedelta(hours=1)))
+    assert cdcpos.DatePosition(aware) == cdcpos.DatePosition("2018-03-08T12:12:12")
+    assert str(cdcpos.ServerTime(aware)) == "server_time:2018-03-08T12:12:12"
+    assert cdcpos.parse_start_time(aware) == datetime(2018, 3, 8, 12, 12, 12, tzinfo=UTC)
+    assert cdcpos.parse_start_time("2018-03-08T13:12:12+01:00").hour == 12
+
+
+# ---------------------------------------------------------------- PostgreSQL LSN arithmetic
+
+
+class _Offset:
+    """A foreign operand that knows how to add itself to (and subtract itself from) anything."""
+
+    def __radd__(self, other: object) -> str:
+        return "added by the other operand"
+
+    def __rsub__(self, other: object) -> str:
+        return "subtracted by the other operand"
+
+
+def test_lsn_arithmetic_leaves_foreign_operands_to_their_own_methods() -> None:
+    lsn = cdcpos.PostgresLsn("0/10")
+    assert lsn + _Offset() == "added by the other operand"  # type: ignore[operator]
+    assert lsn - _Offset() == "subtracted by the other operand"  # type: ignore[operator]
+    for foreign in (1.5, "1", True):
+        with pytest.raises(TypeError):
+            lsn + foreign  # type: ignore[operator]
+        with pytest.raises(TypeError):
+            lsn - foreign  # type: ignore[operator]
+
+
+# ---------------------------------------------------------------- hashing
+
+
+CHECKPOINTS = [
+    "checkpoint:V1#27#mysql-bin-changelog.157832:1975:-1:2002:677883278264080:mysql-bin-changelog.157832:1876#0#0#*#0#93",
+    "checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0",
+    "checkpoint:V1#34#00000132/0F000E48#0#0#*#0#121",
+    "checkpoint:V1#156#00000032:00000a55:000c#0#217#00000032:00000a5a:0003#0#213",
+    "checkpoint:V1#5015#00000007.c99042d0.00000001.000c.01.0000:401032.58563.16#0#0#*#0#0",
+    "checkpoint:V1#3#$.583860:1357#0#0#*#0#0",
+    "checkpoint:V1#1#lsn=42;epoch=7#0#0#*#0#0",
+    "checkpoint:V1#1#000004af/b00000d0#0#0#*#0#0",
+]
+
+
+def test_different_values_hash_apart() -> None:
+    # Equal values hash equal (test_values); unequal ones must not all share one hash, or
+    # every set and dict of positions degrades to a list.
+    texts = [*CHECKPOINTS, "0/1", "0/2", "1/0", "6916533", "6916534",
+             "mysql-bin.000001:4", "mysql-bin.000001:5", "mysql-bin.000002:4",
+             "00000014:00000061:0001", "00000014:00000061:0002", "2018-03-08T12:12:12",
+             "2018-03-08T12:12:13"]  # fmt: skip
+    values = [cdcpos.parse(t) for t in texts]
+    assert len({hash(v) for v in values}) == len(values)
+
+
+# ---------------------------------------------------------------- checkpoint decoding
+
+
+@pytest.mark.parametrize("text", CHECKPOINTS)
+def test_the_reference_parser_decodes_checkpoints_like_the_fast_path(text: str) -> None:
+    # lark builds a checkpoint from its (terminal, text) tokens, the fast path from the
+    # text alone: the fields, text and order key must be the same.
+    from cdcpos._lark import parse_with_lark
+
+    fast = cdcpos.parse_checkpoint(text)
+    reference = parse_with_lark("checkpoint", text)
+    assert isinstance(reference, cdcpos.Checkpoint)
+    assert str(reference) == text
+    assert reference == fast and hash(reference) == hash(fast)
+    fields = ("version", "counters", "position", "second_position", "engine_kind")
+    assert [getattr(reference, f) for f in fields] == [getattr(fast, f) for f in fields]
+    assert cdcpos.sort_key(reference) == cdcpos.sort_key(fast)
