@@ -10,6 +10,7 @@ import cdcpos
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+import operator
 from typing import Any
 
 import pytest
@@ -73,7 +74,8 @@ def test_an_impossible_date_says_so_and_shows_the_form() -> None:
         error = rejection(parse, text)
         assert error.reason == "no such date and time", text
         assert error.hint is not None
-        assert "real calendar instant" in error.hint and "YYYY-MM-DDTHH:MM:SS" in error.hint
+        assert error.hint.startswith("the value must be a real calendar instant")
+        assert error.hint.endswith("YYYY-MM-DDTHH:MM:SS in UTC")
 
 
 @pytest.fixture
@@ -170,3 +172,45 @@ def test_the_reference_parser_decodes_checkpoints_like_the_fast_path(text: str) 
     fields = ("version", "counters", "position", "second_position", "engine_kind")
     assert [getattr(reference, f) for f in fields] == [getattr(fast, f) for f in fields]
     assert cdcpos.sort_key(reference) == cdcpos.sort_key(fast)
+
+
+# ---------------------------------------------------------------- opaque positions
+
+
+def test_opaque_positions_compare_only_for_equality() -> None:
+    a, b = cdcpos.OpaquePosition("lsn=42;epoch=7"), cdcpos.OpaquePosition("lsn=43;epoch=7")
+    assert a == cdcpos.OpaquePosition("lsn=42;epoch=7") and a != b
+    for compare in (operator.lt, operator.le, operator.gt, operator.ge):
+        with pytest.raises(TypeError) as caught:
+            compare(a, b)
+        message = str(caught.value)
+        assert message.startswith(f"cannot order {a!r}: opaque positions")
+        assert message.endswith("compare only for equality; use key=cdcpos.sort_key for a stable order")
+        with pytest.raises(TypeError):
+            compare(a, cdcpos.PostgresLsn("0/1"))
+        with pytest.raises(TypeError, match="not supported"):
+            compare(a, 5)
+    assert sorted([b, a], key=cdcpos.sort_key) == [a, b]
+
+
+def test_checkpoints_with_opaque_positions_do_not_order_even_with_each_other() -> None:
+    a = cdcpos.parse_checkpoint("checkpoint:V1#1#lsn=42;epoch=7#0#0#*#0#0")
+    b = cdcpos.parse_checkpoint("checkpoint:V1#1#lsn=43;epoch=7#0#0#*#0#0")
+    for compare in (operator.lt, operator.le, operator.gt, operator.ge):
+        with pytest.raises(TypeError, match="compares only for equality"):
+            compare(a, b)
+    assert a != b and a == cdcpos.parse_checkpoint(str(a))
+
+
+@pytest.mark.parametrize("compare", [operator.lt, operator.le, operator.gt, operator.ge])
+def test_a_checkpoint_against_another_value_is_refused_naming_both_in_order(compare: Any) -> None:
+    ck = cdcpos.parse_checkpoint(CHECKPOINTS[1])
+    lsn = cdcpos.PostgresLsn("4AF/B00000D0")
+    with pytest.raises(TypeError) as caught:
+        compare(ck, lsn)
+    assert str(caught.value).startswith(f"cannot order {ck!r} (checkpoint) and {lsn!r}")
+    with pytest.raises(TypeError, match="not supported"):
+        compare(ck, 5)
+    later = cdcpos.parse_checkpoint("checkpoint:V1#1#000004AF/B00000D1#0#0#*#0#0")
+    assert compare(ck, later) is compare(0, 1)
+    assert compare(ck, ck) is compare(0, 0)
