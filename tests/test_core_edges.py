@@ -214,3 +214,47 @@ def test_a_checkpoint_against_another_value_is_refused_naming_both_in_order(comp
     later = cdcpos.parse_checkpoint("checkpoint:V1#1#000004AF/B00000D1#0#0#*#0#0")
     assert compare(ck, later) is compare(0, 1)
     assert compare(ck, ck) is compare(0, 0)
+
+
+@pytest.mark.parametrize("compare", [operator.lt, operator.le, operator.gt, operator.ge])
+def test_checkpoints_of_two_engines_or_with_an_opaque_position_say_why_they_do_not_order(
+    compare: Any,
+) -> None:
+    postgres = cdcpos.parse_checkpoint(CHECKPOINTS[1])
+    sqlserver = cdcpos.parse_checkpoint(CHECKPOINTS[3])
+    opaque = cdcpos.parse_checkpoint("checkpoint:V1#1#lsn=42;epoch=7#0#0#*#0#0")
+    for left, right in [(opaque, postgres), (postgres, opaque)]:
+        with pytest.raises(TypeError) as caught:
+            compare(left, right)
+        assert str(caught.value) == (
+            f"cannot order {left!r} and {right!r}: a checkpoint whose position is opaque "
+            "(an engine cdcpos does not know) compares only for equality"
+        )
+    with pytest.raises(TypeError) as caught:
+        compare(postgres, sqlserver)
+    assert str(caught.value).startswith(
+        f"cannot order {postgres!r} (checkpoint) and {sqlserver!r} (checkpoint): "
+        "positions of different engines"
+    )
+
+
+def test_checkpoints_equal_up_to_the_second_position_order_by_its_value_not_its_text() -> None:
+    # Same position, version and counters: the second position decides, as a value.
+    # Its text would say the opposite: 'A' sorts before 'a'.
+    low = cdcpos.parse_checkpoint(
+        "checkpoint:V1#156#00000032:00000a55:000c#0#217#00000032:00000a5a:0003#0#213"
+    )
+    high = cdcpos.parse_checkpoint(
+        "checkpoint:V1#156#00000032:00000a55:000c#0#217#00000032:00000A5A:0004#0#213"
+    )
+    assert str(high) < str(low)
+    assert low < high and high > low and low <= high and not low >= high
+    assert sorted([high, low]) == [low, high]
+    assert sorted([high, low], key=cdcpos.sort_key) == [low, high]
+
+
+def test_the_sort_key_domain_of_a_checkpoint_names_its_engine() -> None:
+    # As sort_key documents: across domains the order is by the domain's name.
+    assert cdcpos.sort_key(cdcpos.parse_checkpoint(CHECKPOINTS[1]))[0] == "checkpoint:postgres_lsn"
+    assert cdcpos.sort_key(cdcpos.parse_checkpoint(CHECKPOINTS[3]))[0] == "checkpoint:sqlserver_lsn"
+    assert cdcpos.sort_key(cdcpos.parse_checkpoint(CHECKPOINTS[5]))[0] == "checkpoint:mysql_binlog:$"
