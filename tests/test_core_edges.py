@@ -276,7 +276,9 @@ def test_start_time_epoch_seconds_cover_exactly_the_years_1_to_9999() -> None:
     after = rejection(cdcpos.parse_start_time, last + 1)
     assert (after.field, after.text) == ("CdcStartTime", str(last + 1))
     assert after.reason == "epoch seconds beyond the year 9999"
-    assert after.hint is not None and "as milliseconds it is 1978-01-11T21:31:40.800000" in after.hint
+    assert after.hint is not None
+    assert after.hint.startswith("this looks like epoch milliseconds: as seconds it is past 9999-12-31, ")
+    assert "as milliseconds it is 1978-01-11T21:31:40.800000" in after.hint
 
 
 def test_start_time_milliseconds_reading_stops_where_milliseconds_pass_9999() -> None:
@@ -308,3 +310,43 @@ def test_to_epoch_seconds_reads_naive_as_utc_keeps_offsets_and_gives_int_for_who
 def test_the_milliseconds_reading_in_the_hint_is_exact() -> None:
     hint = rejection(cdcpos.parse_start_time, 253402300799999).hint
     assert hint is not None and "as milliseconds it is 9999-12-31T23:59:59.999000+00:00" in hint
+
+
+_NOT_A_TIMESTAMP = "expected epoch seconds or an ISO 8601 timestamp"
+_WHITESPACE = "remove the whitespace around the value"
+_ASCII = "only ASCII characters occur in a timestamp (digits 0-9, '-', ':', 'T', 'Z')"
+_EXAMPLES = "e.g. 2018-03-08T12:12:12Z, 2018-03-08T12:12:12+01:00, 2018-03-08 or 1520511132"
+_PAST_CALENDAR = "in UTC this instant is before the year 1 or after 9999"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "hint"),
+    [
+        ("", _NOT_A_TIMESTAMP, None),
+        (" 1520511132", _NOT_A_TIMESTAMP, _WHITESPACE),
+        ("2018-03-08T12:12:12Z\n", _NOT_A_TIMESTAMP, _WHITESPACE),
+        ("\u0661\u0662", _NOT_A_TIMESTAMP, _ASCII),
+        ("2018-03-08T12:12:12\u00a0", _NOT_A_TIMESTAMP, _WHITESPACE),
+        ("yesterday", _NOT_A_TIMESTAMP, _EXAMPLES),
+        ("0" * 55 + "1520511132", "too long for a timestamp", None),
+        ("0001-01-01T00:00:00+05:00", _PAST_CALENDAR, None),
+        ("9999-12-31T23:59:59-05:00", _PAST_CALENDAR, None),
+    ],
+)
+def test_start_time_text_rejections_name_the_field_quote_the_text_and_hint(
+    text: str, reason: str, hint: str | None
+) -> None:
+    error = rejection(cdcpos.parse_start_time, text)
+    assert (error.field, error.text, error.reason, error.hint) == ("CdcStartTime", text, reason, hint)
+
+
+def test_start_time_text_is_read_up_to_64_characters() -> None:
+    padded = "0" * 54 + "1520511132"
+    assert len(padded) == 64
+    assert cdcpos.parse_start_time(padded) == datetime(2018, 3, 8, 12, 12, 12, tzinfo=UTC)
+
+
+def test_an_aware_datetime_past_the_calendar_in_utc_is_an_invalid_start_time() -> None:
+    late = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-5)))
+    error = rejection(cdcpos.parse_start_time, late)
+    assert (error.field, error.text, error.reason) == ("CdcStartTime", str(late), _PAST_CALENDAR)
