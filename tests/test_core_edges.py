@@ -350,3 +350,25 @@ def test_an_aware_datetime_past_the_calendar_in_utc_is_an_invalid_start_time() -
     late = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-5)))
     error = rejection(cdcpos.parse_start_time, late)
     assert (error.field, error.text, error.reason) == ("CdcStartTime", str(late), _PAST_CALENDAR)
+
+
+@pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("-Infinity"), Decimal("sNaN")])
+def test_a_decimal_that_is_no_number_is_an_invalid_start_time(value: Decimal) -> None:
+    error = rejection(cdcpos.parse_start_time, value)
+    assert (error.field, error.text, error.reason) == ("CdcStartTime", str(value), "not a finite number")
+
+
+def test_a_start_time_for_an_engine_that_cannot_start_from_a_time() -> None:
+    for value, shown in [("1520511132", "1520511132"), (1520511132, None), (date(2018, 3, 8), None)]:
+        error = rejection(cdcpos.parse_start_time, value, engine="aurora-postgresql")
+        assert (error.field, error.text) == ("CdcStartTime", shown)
+        assert error.reason == "engine 'aurora-postgresql' cannot start from a time"
+    unknown = rejection(cdcpos.parse_start_time, 1520511132, engine="mysqll")
+    assert (unknown.field, unknown.text) == ("CdcStartTime", None)
+
+
+def test_a_bool_start_time_is_a_type_error_naming_the_field_and_the_type() -> None:
+    with pytest.raises(TypeError) as caught:
+        cdcpos.parse_start_time(True)
+    assert str(caught.value).startswith("CdcStartTime must be")
+    assert str(caught.value).endswith("not bool")
