@@ -372,3 +372,44 @@ def test_a_bool_start_time_is_a_type_error_naming_the_field_and_the_type() -> No
         cdcpos.parse_start_time(True)
     assert str(caught.value).startswith("CdcStartTime must be")
     assert str(caught.value).endswith("not bool")
+
+
+# ---------------------------------------------------------------- integer positions
+
+
+@pytest.mark.parametrize(
+    ("cls", "limit", "zero_text"),
+    [
+        (cdcpos.PostgresLsn, 2**64 - 1, "0/0"),
+        (cdcpos.OracleScn, 2**64 - 1, "0"),
+        (cdcpos.SqlServerLsn, 2**80 - 1, "00000000:00000000:0000"),
+    ],
+)
+def test_integer_positions_hold_exactly_zero_to_their_limit(cls: Any, limit: int, zero_text: str) -> None:
+    assert str(cls(0)) == zero_text and cls(0) == cls(zero_text)
+    assert int(cls(limit)) == limit
+    for outside in (-1, limit + 1):
+        with pytest.raises(ValueError, match=f"between 0 and {limit}"):
+            cls(outside)
+
+
+def test_values_refuse_to_change_and_say_so() -> None:
+    for value in (cdcpos.PostgresLsn("0/1"), cdcpos.parse_checkpoint(CHECKPOINTS[1])):
+        name = type(value).__name__
+        with pytest.raises(AttributeError) as caught:
+            value.foo = 1  # type: ignore[union-attr]
+        assert str(caught.value) == f"{name} is immutable"
+        with pytest.raises(AttributeError) as caught:
+            del value._key  # type: ignore[union-attr]
+        assert str(caught.value) == f"{name} is immutable"
+
+
+def test_values_are_pydantic_field_types() -> None:
+    # The one upward hook of the values (pydantic asks the class itself for its schema).
+    import pydantic
+    adapter = pydantic.TypeAdapter(cdcpos.PostgresLsn)
+    assert adapter.validate_python("000004af/b00000d0") == cdcpos.PostgresLsn("4AF/B00000D0")
+    with pytest.raises(pydantic.ValidationError):
+        adapter.validate_python("6916533")
+    schema = adapter.json_schema()
+    assert schema["type"] == "string"
