@@ -413,3 +413,33 @@ def test_values_are_pydantic_field_types() -> None:
         adapter.validate_python("6916533")
     schema = adapter.json_schema()
     assert schema["type"] == "string"
+
+
+def test_values_of_two_domains_refuse_to_order_and_point_to_sort_key() -> None:
+    lsn, scn = cdcpos.PostgresLsn("0/1"), cdcpos.OracleScn("1")
+    with pytest.raises(TypeError) as caught:
+        lsn < scn  # noqa: B015
+    message = str(caught.value)
+    assert message.startswith(f"cannot order {lsn!r} (postgres_lsn) and {scn!r} (oracle_scn)")
+    assert message.endswith("use key=cdcpos.sort_key to sort a mixed list")
+
+
+def test_a_foreign_object_that_looks_like_a_value_is_refused_by_type_names() -> None:
+    class Impostor:
+        _domain = "somewhere else"
+        _key = 1
+
+    with pytest.raises(TypeError) as caught:
+        cdcpos.PostgresLsn("0/1") < Impostor()  # noqa: B015
+    assert str(caught.value) == "cannot order PostgresLsn and Impostor"
+
+
+def test_stream_positions_with_dotted_stems_order_only_within_their_stem() -> None:
+    # A stem may itself contain dots (format reference 3.1): the sequence is after the last.
+    def stream(stem: str, offset: int) -> cdcpos.MySqlStreamPosition:
+        return cdcpos.MySqlStreamPosition(f"{stem}.000001:{offset}:-1:2002:7:{stem}.000001:4")
+
+    assert stream("my.bin", 5) < stream("my.bin", 6)
+    assert cdcpos.sort_key(stream("my.bin", 5))[0] == "mysql_stream:my.bin"
+    with pytest.raises(TypeError):
+        stream("my.bin", 5) < stream("my.log", 6)  # noqa: B015
