@@ -443,3 +443,40 @@ def test_stream_positions_with_dotted_stems_order_only_within_their_stem() -> No
     assert cdcpos.sort_key(stream("my.bin", 5))[0] == "mysql_stream:my.bin"
     with pytest.raises(TypeError):
         stream("my.bin", 5) < stream("my.log", 6)  # noqa: B015
+
+
+# ---------------------------------------------------------------- conversions
+
+
+def test_sqlserver_decimal_lsn_parts_are_bounded_one_by_one() -> None:
+    top = "4294967295" + "4294967295" + "65535"
+    assert str(cdcpos.SqlServerLsn.from_decimal(top)) == "ffffffff:ffffffff:ffff"
+    assert str(cdcpos.SqlServerLsn.from_decimal("0" + "0" * 10 + "0" * 5)) == "00000000:00000000:0000"
+    for too_big in ("4294967296" + "0000000000" + "00000",
+                    "0" + "4294967296" + "00000",
+                    "0" + "0000000000" + "65536"):  # fmt: skip
+        error = rejection(cdcpos.SqlServerLsn.from_decimal, too_big)
+        assert (error.field, error.text) == ("SQL Server decimal LSN", too_big)
+        assert error.reason.startswith("a part is out of range")
+    error = rejection(cdcpos.SqlServerLsn.from_decimal, "123")
+    assert (error.field, error.text) == ("SQL Server decimal LSN", "123")
+    assert error.reason.startswith("expected 16 to 25 ASCII digits")
+
+
+def test_sqlserver_binary_lsn_rejection_shows_the_form() -> None:
+    error = rejection(cdcpos.SqlServerLsn.from_binary, "0x0001")
+    assert (error.field, error.text) == ("SQL Server binary(10) LSN", "0x0001")
+    assert error.reason == "expected '0x' followed by exactly 20 hex digits"
+    assert error.hint == "sys.fn_cdc_get_max_lsn() prints e.g. 0x00000014000000610001"
+    assert cdcpos.SqlServerLsn.from_binary("0XFFFFFFFFFFFFFFFFFFFF") == cdcpos.SqlServerLsn(2**80 - 1)
+    assert cdcpos.SqlServerLsn(2**80 - 1).to_binary() == "0xFFFFFFFFFFFFFFFFFFFF"
+
+
+def test_oracle_wrap_base_both_ways() -> None:
+    assert cdcpos.OracleScn(1).to_wrap_base() == "0x0000.00000001"
+    assert cdcpos.OracleScn(2**64 - 1).to_wrap_base() == "0xffffffff.ffffffff"
+    assert int(cdcpos.OracleScn.from_wrap_base("0X1F.233D44")) == 0x1F << 32 | 0x233D44
+    error = rejection(cdcpos.OracleScn.from_wrap_base, "0x1.2.3")
+    assert (error.field, error.text) == ("Oracle SCN in wrap.base form", "0x1.2.3")
+    assert error.reason == "expected '0x', 1-8 hex digits (wrap), '.', 1-8 hex digits (base)"
+    assert error.hint == "Oracle prints e.g. 0x001f.00233d44"
