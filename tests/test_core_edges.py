@@ -480,3 +480,46 @@ def test_oracle_wrap_base_both_ways() -> None:
     assert (error.field, error.text) == ("Oracle SCN in wrap.base form", "0x1.2.3")
     assert error.reason == "expected '0x', 1-8 hex digits (wrap), '.', 1-8 hex digits (base)"
     assert error.hint == "Oracle prints e.g. 0x001f.00233d44"
+
+
+# ---------------------------------------------------------------- parsing with hints
+
+
+def test_an_engine_rejection_states_kind_family_and_engine() -> None:
+    error = rejection(cdcpos.parse, "mysql-bin.000001:4", engine="sqlserver")
+    assert (error.field, error.text, error.hint) == ("position", "mysql-bin.000001:4", None)
+    assert error.reason == (
+        "a MySQL binlog position (mysql_binlog, written by mysql engines) "
+        "is not a position of engine 'sqlserver'"
+    )
+    scn = rejection(cdcpos.parse_start_position, "6916533", engine="azuredb")
+    assert scn.hint == (
+        "a SQL Server decimal LSN is a conversion: SqlServerLsn.from_decimal() gives the DMS form"
+    )
+    assert rejection(cdcpos.parse_start_position, "6916533", engine="mysql").hint is None
+
+
+def test_a_date_for_an_engine_that_cannot_start_from_a_time() -> None:
+    error = rejection(cdcpos.parse_start_position, "2018-03-08T12:12:12", engine="docdb")
+    assert (error.field, error.text) == ("CdcStartPosition", "2018-03-08T12:12:12")
+    assert error.reason == "engine 'docdb' cannot start from a date"
+    assert error.hint is not None and error.hint.startswith("DocumentDB sources do not support")
+    assert cdcpos.parse_start_position("2018-03-08T12:12:12", engine="oracle").kind == "date"
+
+
+def test_values_that_belong_to_no_engine_pass_any_engine_hint() -> None:
+    for text in ("server_time:2018-02-09T12:12:12", "commit_time:2018-02-09T12:12:12"):
+        assert str(cdcpos.parse(text, engine="postgres")) == text
+    ck = "checkpoint:V1#1#lsn=42;epoch=7#0#0#*#0#0"
+    assert str(cdcpos.parse_checkpoint(ck, engine="mongodb")) == ck
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    ["\ufeff0/16B3748", '"0/16B3748', "0/16B3748\u2019", "\u2018'0/16B3748'\u2019",
+     ' " 0/16B3748 " '],
+)  # fmt: skip
+def test_lenient_mode_removes_a_byte_order_mark_and_unpaired_or_nested_quotes(pasted: str) -> None:
+    assert str(cdcpos.parse(pasted, lenient=True)) == "0/16B3748"
+    with pytest.raises(cdcpos.InvalidPosition):
+        cdcpos.parse(pasted)
