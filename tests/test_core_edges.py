@@ -523,3 +523,35 @@ def test_lenient_mode_removes_a_byte_order_mark_and_unpaired_or_nested_quotes(pa
     assert str(cdcpos.parse(pasted, lenient=True)) == "0/16B3748"
     with pytest.raises(cdcpos.InvalidPosition):
         cdcpos.parse(pasted)
+
+
+# ---------------------------------------------------------------- constructors
+
+
+def test_a_constructor_names_its_class_in_every_rejection() -> None:
+    with pytest.raises(TypeError) as caught:
+        cdcpos.MySqlBinlogPosition(b"mysql-bin.000001:4")  # type: ignore[arg-type]
+    assert str(caught.value).startswith("MySqlBinlogPosition ") and "bytes" in str(caught.value)
+
+    error = rejection(cdcpos.PostgresLsn, "0/XYZ")
+    assert (error.field, error.text) == ("PostgresLsn", "0/XYZ")
+    error = rejection(cdcpos.OracleScn, "18446744073709551616")
+    assert (error.field, error.text) == ("OracleScn", "18446744073709551616")
+    assert "at most 18446744073709551615" in error.reason
+    too_long = "a" * 5000 + ".1:4"
+    error = rejection(cdcpos.MySqlBinlogPosition, too_long)
+    assert (error.field, error.text) == ("MySqlBinlogPosition", too_long)
+
+
+def test_a_constructor_reads_up_to_4096_characters() -> None:
+    longest = "b" * (4096 - len(".000001:4")) + ".000001:4"
+    assert len(longest) == 4096
+    assert str(cdcpos.MySqlBinlogPosition(longest)) == longest
+    assert str(cdcpos.parse(longest)) == longest
+    assert "4096" in str(rejection(cdcpos.MySqlBinlogPosition, "b" + longest))
+
+
+def test_sort_key_names_what_it_was_given() -> None:
+    with pytest.raises(TypeError) as caught:
+        cdcpos.sort_key(5)  # type: ignore[arg-type]
+    assert str(caught.value) == "sort_key takes a cdcpos value, not int"
