@@ -457,10 +457,16 @@ def test_sqlserver_decimal_lsn_parts_are_bounded_one_by_one() -> None:
                     "0" + "0000000000" + "65536"):  # fmt: skip
         error = rejection(cdcpos.SqlServerLsn.from_decimal, too_big)
         assert (error.field, error.text) == ("SQL Server decimal LSN", too_big)
-        assert error.reason.startswith("a part is out of range")
+        assert error.reason == (
+            "a part is out of range (virtual log file and block at most 4294967295, "
+            "slot at most 65535)"
+        )
     error = rejection(cdcpos.SqlServerLsn.from_decimal, "123")
     assert (error.field, error.text) == ("SQL Server decimal LSN", "123")
-    assert error.reason.startswith("expected 16 to 25 ASCII digits")
+    assert error.reason == (
+        "expected 16 to 25 ASCII digits: the virtual log file, then the block as 10 "
+        "digits and the slot as 5 digits"
+    )
 
 
 def test_sqlserver_binary_lsn_rejection_shows_the_form() -> None:
@@ -555,3 +561,24 @@ def test_sort_key_names_what_it_was_given() -> None:
     with pytest.raises(TypeError) as caught:
         cdcpos.sort_key(5)  # type: ignore[arg-type]
     assert str(caught.value) == "sort_key takes a cdcpos value, not int"
+
+
+@pytest.mark.parametrize(
+    ("convert", "field"),
+    [
+        (cdcpos.SqlServerLsn.from_binary, "SQL Server binary(10) LSN"),
+        (cdcpos.SqlServerLsn.from_decimal, "SQL Server decimal LSN"),
+        (cdcpos.OracleScn.from_wrap_base, "Oracle SCN in wrap.base form"),
+    ],
+)
+def test_a_conversion_given_no_str_names_what_it_converts(convert: Any, field: str) -> None:
+    with pytest.raises(TypeError) as caught:
+        convert(b"0x1")
+    assert str(caught.value).startswith(field + " ") and "bytes" in str(caught.value)
+
+
+def test_an_scn_past_64_bits_says_the_limit_and_why_it_is_an_scn() -> None:
+    for parse in (cdcpos.parse_start_position, cdcpos.OracleScn):
+        error = rejection(parse, "18446744073709551616")
+        assert error.reason == "an Oracle SCN is at most 18446744073709551615 (2**64-1)"
+        assert error.hint == "a bare decimal is read as an Oracle SCN"
