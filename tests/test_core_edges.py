@@ -582,3 +582,38 @@ def test_an_scn_past_64_bits_says_the_limit_and_why_it_is_an_scn() -> None:
         error = rejection(parse, "18446744073709551616")
         assert error.reason == "an Oracle SCN is at most 18446744073709551615 (2**64-1)"
         assert error.hint == "a bare decimal is read as an Oracle SCN"
+
+
+def test_lenient_mode_removes_quotes_nested_inside_whitespace() -> None:
+    assert str(cdcpos.parse("\" '0/16B3748' \"", lenient=True)) == "0/16B3748"
+    assert str(cdcpos.parse("\u201c \u20180/16B3748\u2019 \u201d", lenient=True)) == "0/16B3748"
+
+
+def test_lenient_mode_leaves_the_value_itself_alone() -> None:
+    # Only whitespace, a byte order mark and quotes around the value go.
+    for text in ("XYZ-bin.000001:4", "X.000001:4"):
+        assert str(cdcpos.parse(f' "{text}" ', lenient=True)) == text
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [
+        (cdcpos.parse_checkpoint, "checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0"),
+        (cdcpos.parse_db2_start_from_context, "NOW"),
+        (cdcpos.parse_stop_position, "server_time:2018-02-09T12:12:12"),
+        (cdcpos.parse_start_position, "0/16B3748"),
+        (cdcpos.parse, "0/16B3748"),
+    ],
+)
+def test_every_entry_point_is_strict_by_default_and_lenient_on_request(parse: Any, text: str) -> None:
+    pasted = f" \u201c{text}\u201d\n"
+    with pytest.raises(cdcpos.InvalidPosition):
+        parse(pasted)
+    assert str(parse(pasted, lenient=True)) == text
+
+
+def test_parse_checkpoint_applies_the_engine_hint() -> None:
+    text = "checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0"
+    error = rejection(cdcpos.parse_checkpoint, text, engine="oracle")
+    assert error.field == "RecoveryCheckpoint" and "'oracle'" in error.reason
+    assert str(cdcpos.parse_checkpoint(text, engine="aurora-postgresql")) == text
