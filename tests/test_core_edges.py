@@ -617,3 +617,24 @@ def test_parse_checkpoint_applies_the_engine_hint() -> None:
     error = rejection(cdcpos.parse_checkpoint, text, engine="oracle")
     assert error.field == "RecoveryCheckpoint" and "'oracle'" in error.reason
     assert str(cdcpos.parse_checkpoint(text, engine="aurora-postgresql")) == text
+
+
+@pytest.mark.parametrize(
+    ("parse", "field"),
+    [
+        (cdcpos.parse_start_position, "CdcStartPosition"),
+        (cdcpos.parse_stop_position, "CdcStopPosition"),
+        (cdcpos.parse_checkpoint, "RecoveryCheckpoint"),
+        (cdcpos.parse_db2_start_from_context, "StartFromContext"),
+        (cdcpos.parse, "position"),
+    ],
+)
+def test_every_entry_point_names_its_field_for_a_wrong_type_and_a_long_text(
+    parse: Any, field: str
+) -> None:
+    with pytest.raises(TypeError) as caught:
+        parse(5)
+    assert str(caught.value).startswith(field + " ") and "int" in str(caught.value)
+    long = "0" * 5000
+    error = rejection(parse, long)
+    assert (error.field, error.text) == (field, long)
