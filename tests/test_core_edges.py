@@ -638,3 +638,36 @@ def test_every_entry_point_names_its_field_for_a_wrong_type_and_a_long_text(
     long = "0" * 5000
     error = rejection(parse, long)
     assert (error.field, error.text) == (field, long)
+
+
+# ---------------------------------------------------------------- bulk
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 4096])
+def test_iter_parse_applies_kind_engine_and_lenient_to_every_chunk(chunk_size: int) -> None:
+    def run(lines: list[str], **options: Any) -> list[Any]:
+        return list(cdcpos.iter_parse(lines, errors="collect", chunk_size=chunk_size, **options))
+
+    lsns = ["0/1\n", "0/2\n", "0/3\n"]
+    assert all(isinstance(r, cdcpos.InvalidPosition) for r in run(lsns, kind="stop"))
+    assert all(isinstance(r, cdcpos.InvalidPosition) for r in run(lsns, engine="mysql"))
+    assert run(lsns, engine="postgres") == [cdcpos.PostgresLsn(s.strip()) for s in lsns]
+    quoted = ['"0/1"\n', "'0/2'\n", " 0/3 \n"]
+    assert all(isinstance(r, cdcpos.InvalidPosition) for r in run(quoted))
+    assert run(quoted, lenient=True) == [cdcpos.PostgresLsn(s.strip()) for s in lsns]
+
+
+@pytest.mark.parametrize("chunk_size", [2, 3, None])
+def test_iter_parse_reads_one_chunk_of_lines_before_the_first_value(chunk_size: int | None) -> None:
+    # Constant memory: it reads chunk_size lines (4096 unless told), no more, before it yields.
+    read: list[int] = []
+
+    def endless() -> Any:
+        while True:
+            read.append(1)
+            yield f"0/{len(read):X}\n"
+
+    options = {} if chunk_size is None else {"chunk_size": chunk_size}
+    stream = cdcpos.iter_parse(endless(), **options)
+    assert next(stream) == cdcpos.PostgresLsn("0/1")
+    assert len(read) == (chunk_size or 4096)
