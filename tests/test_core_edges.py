@@ -671,3 +671,28 @@ def test_iter_parse_reads_one_chunk_of_lines_before_the_first_value(chunk_size: 
     stream = cdcpos.iter_parse(endless(), **options)
     assert next(stream) == cdcpos.PostgresLsn("0/1")
     assert len(read) == (chunk_size or 4096)
+
+
+def test_an_unknown_bulk_kind_lists_the_kinds_there_are() -> None:
+    with pytest.raises(ValueError) as caught:
+        cdcpos.parse_many([], kind="lsn")
+    message = str(caught.value)
+    assert message.startswith("unknown kind 'lsn'; expected one of 'any', 'start', ")
+    listed = message.split("expected one of ", 1)[1].split(", ")
+    assert {"'any'", "'start'", "'stop'", "'checkpoint'", "'db2-context'"} <= set(listed)
+    assert "None" not in listed
+
+
+def test_parse_many_refuses_what_parse_refuses_for_length_even_when_it_matches() -> None:
+    too_long = "b" * 5000 + ".000001:4"
+    longest = "b" * (4096 - len(".000001:4")) + ".000001:4"
+    values, problems = cdcpos.parse_many([longest, too_long], errors="collect")
+    assert values == [cdcpos.parse(longest)]
+    [(index, error)] = problems
+    assert index == 1 and "4096" in str(error)
+
+
+def test_the_checkpoint_layout_is_built_once() -> None:
+    from cdcpos._rules import checkpoint_layout
+
+    assert checkpoint_layout() is checkpoint_layout()
