@@ -6,14 +6,14 @@ tests/README.md, "Mutation testing", for how these were found.
 
 from __future__ import annotations
 
-import cdcpos
-
+import operator
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
-import operator
 from typing import Any
 
 import pytest
+
+import cdcpos
 
 # Engine names of the DMS service model that can be CDC sources (format reference, section 3).
 SOURCE_ENGINE_NAMES = {
@@ -38,7 +38,7 @@ def test_an_unknown_engine_names_the_field_the_input_and_each_known_engine(engin
     assert repr(engine) in error.reason
     assert error.hint is not None and error.hint.startswith("known source engines: ")
     listed = error.hint.removeprefix("known source engines: ").split(", ")
-    assert SOURCE_ENGINE_NAMES <= set(listed)
+    assert set(listed) >= SOURCE_ENGINE_NAMES
     assert engine not in listed
 
 
@@ -120,8 +120,8 @@ class _Offset:
 
 def test_lsn_arithmetic_leaves_foreign_operands_to_their_own_methods() -> None:
     lsn = cdcpos.PostgresLsn("0/10")
-    assert lsn + _Offset() == "added by the other operand"  # type: ignore[operator]
-    assert lsn - _Offset() == "subtracted by the other operand"  # type: ignore[operator]
+    assert lsn + _Offset() == "added by the other operand"
+    assert lsn - _Offset() == "subtracted by the other operand"
     for foreign in (1.5, "1", True):
         with pytest.raises(TypeError):
             lsn + foreign  # type: ignore[operator]
@@ -185,7 +185,9 @@ def test_opaque_positions_compare_only_for_equality() -> None:
             compare(a, b)
         message = str(caught.value)
         assert message.startswith(f"cannot order {a!r}: opaque positions")
-        assert message.endswith("compare only for equality; use key=cdcpos.sort_key for a stable order")
+        assert message.endswith(
+            "compare only for equality; use key=cdcpos.sort_key for a stable order"
+        )
         with pytest.raises(TypeError):
             compare(a, cdcpos.PostgresLsn("0/1"))
         with pytest.raises(TypeError, match="not supported"):
@@ -257,7 +259,9 @@ def test_the_sort_key_domain_of_a_checkpoint_names_its_engine() -> None:
     # As sort_key documents: across domains the order is by the domain's name.
     assert cdcpos.sort_key(cdcpos.parse_checkpoint(CHECKPOINTS[1]))[0] == "checkpoint:postgres_lsn"
     assert cdcpos.sort_key(cdcpos.parse_checkpoint(CHECKPOINTS[3]))[0] == "checkpoint:sqlserver_lsn"
-    assert cdcpos.sort_key(cdcpos.parse_checkpoint(CHECKPOINTS[5]))[0] == "checkpoint:mysql_binlog:$"
+    assert (
+        cdcpos.sort_key(cdcpos.parse_checkpoint(CHECKPOINTS[5]))[0] == "checkpoint:mysql_binlog:$"
+    )
 
 
 # ---------------------------------------------------------------- CdcStartTime range
@@ -277,7 +281,9 @@ def test_start_time_epoch_seconds_cover_exactly_the_years_1_to_9999() -> None:
     assert (after.field, after.text) == ("CdcStartTime", str(last + 1))
     assert after.reason == "epoch seconds beyond the year 9999"
     assert after.hint is not None
-    assert after.hint.startswith("this looks like epoch milliseconds: as seconds it is past 9999-12-31, ")
+    assert after.hint.startswith(
+        "this looks like epoch milliseconds: as seconds it is past 9999-12-31, "
+    )
     assert "as milliseconds it is 1978-01-11T21:31:40.800000" in after.hint
 
 
@@ -293,7 +299,9 @@ def test_start_time_milliseconds_reading_stops_where_milliseconds_pass_9999() ->
         assert error.hint is None or "before" in error.reason
 
 
-def test_to_epoch_seconds_reads_naive_as_utc_keeps_offsets_and_gives_int_for_whole_seconds() -> None:
+def test_to_epoch_seconds_reads_naive_as_utc_keeps_offsets_and_gives_int_for_whole_seconds() -> (
+    None
+):
     naive = datetime(2018, 3, 8, 12, 12, 12)
     aware = datetime(2018, 3, 8, 13, 12, 12, tzinfo=timezone(timedelta(hours=1)))
     for value in (naive, aware, naive.replace(tzinfo=UTC)):
@@ -337,7 +345,12 @@ def test_start_time_text_rejections_name_the_field_quote_the_text_and_hint(
     text: str, reason: str, hint: str | None
 ) -> None:
     error = rejection(cdcpos.parse_start_time, text)
-    assert (error.field, error.text, error.reason, error.hint) == ("CdcStartTime", text, reason, hint)
+    assert (error.field, error.text, error.reason, error.hint) == (
+        "CdcStartTime",
+        text,
+        reason,
+        hint,
+    )
 
 
 def test_start_time_text_is_read_up_to_64_characters() -> None:
@@ -355,11 +368,19 @@ def test_an_aware_datetime_past_the_calendar_in_utc_is_an_invalid_start_time() -
 @pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("-Infinity"), Decimal("sNaN")])
 def test_a_decimal_that_is_no_number_is_an_invalid_start_time(value: Decimal) -> None:
     error = rejection(cdcpos.parse_start_time, value)
-    assert (error.field, error.text, error.reason) == ("CdcStartTime", str(value), "not a finite number")
+    assert (error.field, error.text, error.reason) == (
+        "CdcStartTime",
+        str(value),
+        "not a finite number",
+    )
 
 
 def test_a_start_time_for_an_engine_that_cannot_start_from_a_time() -> None:
-    for value, shown in [("1520511132", "1520511132"), (1520511132, None), (date(2018, 3, 8), None)]:
+    for value, shown in [
+        ("1520511132", "1520511132"),
+        (1520511132, None),
+        (date(2018, 3, 8), None),
+    ]:
         error = rejection(cdcpos.parse_start_time, value, engine="aurora-postgresql")
         assert (error.field, error.text) == ("CdcStartTime", shown)
         assert error.reason == "engine 'aurora-postgresql' cannot start from a time"
@@ -385,7 +406,9 @@ def test_a_bool_start_time_is_a_type_error_naming_the_field_and_the_type() -> No
         (cdcpos.SqlServerLsn, 2**80 - 1, "00000000:00000000:0000"),
     ],
 )
-def test_integer_positions_hold_exactly_zero_to_their_limit(cls: Any, limit: int, zero_text: str) -> None:
+def test_integer_positions_hold_exactly_zero_to_their_limit(
+    cls: Any, limit: int, zero_text: str
+) -> None:
     assert str(cls(0)) == zero_text and cls(0) == cls(zero_text)
     assert int(cls(limit)) == limit
     for outside in (-1, limit + 1):
@@ -397,16 +420,17 @@ def test_values_refuse_to_change_and_say_so() -> None:
     for value in (cdcpos.PostgresLsn("0/1"), cdcpos.parse_checkpoint(CHECKPOINTS[1])):
         name = type(value).__name__
         with pytest.raises(AttributeError) as caught:
-            value.foo = 1  # type: ignore[union-attr]
+            value.foo = 1
         assert str(caught.value) == f"{name} is immutable"
         with pytest.raises(AttributeError) as caught:
-            del value._key  # type: ignore[union-attr]
+            del value._key
         assert str(caught.value) == f"{name} is immutable"
 
 
 def test_values_are_pydantic_field_types() -> None:
     # The one upward hook of the values (pydantic asks the class itself for its schema).
     import pydantic
+
     adapter = pydantic.TypeAdapter(cdcpos.PostgresLsn)
     assert adapter.validate_python("000004af/b00000d0") == cdcpos.PostgresLsn("4AF/B00000D0")
     with pytest.raises(pydantic.ValidationError):
@@ -451,7 +475,9 @@ def test_stream_positions_with_dotted_stems_order_only_within_their_stem() -> No
 def test_sqlserver_decimal_lsn_parts_are_bounded_one_by_one() -> None:
     top = "4294967295" + "4294967295" + "65535"
     assert str(cdcpos.SqlServerLsn.from_decimal(top)) == "ffffffff:ffffffff:ffff"
-    assert str(cdcpos.SqlServerLsn.from_decimal("0" + "0" * 10 + "0" * 5)) == "00000000:00000000:0000"
+    assert (
+        str(cdcpos.SqlServerLsn.from_decimal("0" + "0" * 10 + "0" * 5)) == "00000000:00000000:0000"
+    )
     for too_big in ("4294967296" + "0000000000" + "00000",
                     "0" + "4294967296" + "00000",
                     "0" + "0000000000" + "65536"):  # fmt: skip
@@ -474,7 +500,9 @@ def test_sqlserver_binary_lsn_rejection_shows_the_form() -> None:
     assert (error.field, error.text) == ("SQL Server binary(10) LSN", "0x0001")
     assert error.reason == "expected '0x' followed by exactly 20 hex digits"
     assert error.hint == "sys.fn_cdc_get_max_lsn() prints e.g. 0x00000014000000610001"
-    assert cdcpos.SqlServerLsn.from_binary("0XFFFFFFFFFFFFFFFFFFFF") == cdcpos.SqlServerLsn(2**80 - 1)
+    assert cdcpos.SqlServerLsn.from_binary("0XFFFFFFFFFFFFFFFFFFFF") == cdcpos.SqlServerLsn(
+        2**80 - 1
+    )
     assert cdcpos.SqlServerLsn(2**80 - 1).to_binary() == "0xFFFFFFFFFFFFFFFFFFFF"
 
 
@@ -605,7 +633,9 @@ def test_lenient_mode_leaves_the_value_itself_alone() -> None:
         (cdcpos.parse, "0/16B3748"),
     ],
 )
-def test_every_entry_point_is_strict_by_default_and_lenient_on_request(parse: Any, text: str) -> None:
+def test_every_entry_point_is_strict_by_default_and_lenient_on_request(
+    parse: Any, text: str
+) -> None:
     pasted = f" \u201c{text}\u201d\n"
     with pytest.raises(cdcpos.InvalidPosition):
         parse(pasted)
@@ -667,7 +697,7 @@ def test_iter_parse_reads_one_chunk_of_lines_before_the_first_value(chunk_size: 
             read.append(1)
             yield f"0/{len(read):X}\n"
 
-    options = {} if chunk_size is None else {"chunk_size": chunk_size}
+    options: dict[str, Any] = {} if chunk_size is None else {"chunk_size": chunk_size}
     stream = cdcpos.iter_parse(endless(), **options)
     assert next(stream) == cdcpos.PostgresLsn("0/1")
     assert len(read) == (chunk_size or 4096)
