@@ -9,12 +9,23 @@ each test build them again, through the code under test.  Rebuilding is cheap: `
 keeps its own cache of compiled expressions.
 
 A missing name fails the run loudly (the clean run must pass) instead of letting the
-mutants of a renamed cache survive silently.
+mutants of a renamed cache survive silently; so does a ``cdcpos`` imported from anywhere
+but mutmut's copy (an installed or editable one would make every mutant survive).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    import cdcpos
+
+    imported = Path(cdcpos.__file__).resolve()
+    if "mutants" not in imported.parts:
+        raise pytest.UsageError(f"mutation run: the tests import {imported}, not mutants/cdcpos")
 
 
 @pytest.hookimpl(tryfirst=True)
