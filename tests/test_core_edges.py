@@ -726,3 +726,30 @@ def test_the_checkpoint_layout_is_built_once() -> None:
     from cdcpos._rules import checkpoint_layout
 
     assert checkpoint_layout() is checkpoint_layout()
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_a_float_that_is_no_number_is_an_invalid_start_time(value: float) -> None:
+    error = rejection(cdcpos.parse_start_time, value)
+    assert (error.field, error.text, error.reason) == (
+        "CdcStartTime",
+        repr(value),
+        "not a finite number",
+    )
+
+
+@pytest.mark.parametrize(("value", "shown"), [(1e13, "10000000000000.0"), ("99999999999999", None)])
+def test_epoch_seconds_out_of_range_quote_the_value_as_given(
+    value: object, shown: str | None
+) -> None:
+    error = rejection(cdcpos.parse_start_time, value)
+    assert error.text == (shown or value)
+
+
+@pytest.mark.parametrize("value", [None, b"1", [1], object()])
+def test_a_start_time_of_another_type_is_a_type_error_naming_that_type(value: object) -> None:
+    with pytest.raises(TypeError) as caught:
+        cdcpos.parse_start_time(value)  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        f"CdcStartTime must be a datetime, a number or a str, not {type(value).__name__}"
+    )
