@@ -7,6 +7,7 @@ tests/README.md, "Mutation testing", for how these were found.
 from __future__ import annotations
 
 import operator
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -437,6 +438,9 @@ def test_values_are_pydantic_field_types() -> None:
         adapter.validate_python("6916533")
     schema = adapter.json_schema()
     assert schema["type"] == "string"
+    assert schema["description"].startswith("A PostgreSQL LSN")
+    assert re.fullmatch(schema["pattern"], "4AF/B00000D0")
+    assert not re.fullmatch(schema["pattern"], "6916533")
 
 
 def test_values_of_two_domains_refuse_to_order_and_point_to_sort_key() -> None:
@@ -606,8 +610,12 @@ def test_a_conversion_given_no_str_names_what_it_converts(convert: Any, field: s
 
 
 def test_an_scn_past_64_bits_says_the_limit_and_why_it_is_an_scn() -> None:
-    for parse in (cdcpos.parse_start_position, cdcpos.OracleScn):
+    for parse, field in (
+        (cdcpos.parse_start_position, "CdcStartPosition"),
+        (cdcpos.OracleScn, "OracleScn"),
+    ):
         error = rejection(parse, "18446744073709551616")
+        assert (error.field, error.text) == (field, "18446744073709551616")
         assert error.reason == "an Oracle SCN is at most 18446744073709551615 (2**64-1)"
         assert error.hint == "a bare decimal is read as an Oracle SCN"
 
@@ -621,6 +629,8 @@ def test_lenient_mode_leaves_the_value_itself_alone() -> None:
     # Only whitespace, a byte order mark and quotes around the value go.
     for text in ("XYZ-bin.000001:4", "X.000001:4"):
         assert str(cdcpos.parse(f' "{text}" ', lenient=True)) == text
+        assert str(cdcpos.parse(f"\ufeff{text}\n", lenient=True)) == text
+        assert str(cdcpos.parse(f" {text}", lenient=True)) == text
 
 
 @pytest.mark.parametrize(
