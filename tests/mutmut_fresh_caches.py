@@ -1,0 +1,40 @@
+"""A pytest plugin for mutation runs only (``[tool.mutmut]`` in pyproject.toml loads it).
+
+The core builds its compiled matchers and its checkpoint decoder on first use and keeps
+them for the life of the process.  mutmut runs the clean suite, then forks one child per
+mutant from that process: without this plugin, a mutant inside one of those builders
+never runs (the child reuses what the original code built), and only the first test of
+the stats run is recorded as reaching it.  Forgetting the caches before every test makes
+each test build them again, through the code under test.  Rebuilding is cheap: ``re``
+keeps its own cache of compiled expressions.
+
+A missing name fails the run loudly (the clean run must pass) instead of letting the
+mutants of a renamed cache survive silently; so does a ``cdcpos`` imported from anywhere
+but mutmut's copy (an installed or editable one would make every mutant survive).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    import cdcpos
+
+    imported = Path(cdcpos.__file__).resolve()
+    if "mutants" not in imported.parts:
+        raise pytest.UsageError(f"mutation run: the tests import {imported}, not mutants/cdcpos")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    from cdcpos import _parse, _rules
+    from cdcpos._positions import checkpoint
+
+    _rules._entry_compiled.clear()
+    _rules._value_matchers.clear()
+    _rules._layout.clear()
+    _parse._builders.clear()
+    checkpoint.decode_checkpoint = checkpoint._decode_first
