@@ -311,17 +311,12 @@ def test_to_epoch_seconds_reads_naive_as_utc_keeps_offsets_and_gives_int_for_who
     assert cdcpos.to_epoch_seconds(naive.replace(microsecond=500000)) == 1520511132.5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: the milliseconds reading in the hint goes through float and loses the "
-    "last millisecond digits (9999-12-31T23:59:59.998993 for ...799999)",
-)
 def test_the_milliseconds_reading_in_the_hint_is_exact() -> None:
     hint = rejection(cdcpos.parse_start_time, 253402300799999).hint
     assert hint is not None and "as milliseconds it is 9999-12-31T23:59:59.999000+00:00" in hint
 
 
-_NOT_A_TIMESTAMP = "expected epoch seconds or an ISO 8601 timestamp"
+_NOT_A_TIMESTAMP = "not epoch seconds or an ISO 8601 timestamp"
 _WHITESPACE = "remove the whitespace around the value"
 _ASCII = "only ASCII characters occur in a timestamp (digits 0-9, '-', ':', 'T', 'Z')"
 _EXAMPLES = "e.g. 2018-03-08T12:12:12Z, 2018-03-08T12:12:12+01:00, 2018-03-08 or 1520511132"
@@ -346,12 +341,10 @@ def test_start_time_text_rejections_name_the_field_quote_the_text_and_hint(
     text: str, reason: str, hint: str | None
 ) -> None:
     error = rejection(cdcpos.parse_start_time, text)
-    assert (error.field, error.text, error.reason, error.hint) == (
-        "CdcStartTime",
-        text,
-        reason,
-        hint,
-    )
+    assert (error.field, error.text, error.hint) == ("CdcStartTime", text, hint)
+    # A text that fits no form also says what came where (": unexpected ' '", tested in
+    # tests/test_messages.py); the family of the reason is what is checked here.
+    assert error.reason == reason or error.reason.startswith(reason + ": ")
 
 
 def test_start_time_text_is_read_up_to_64_characters() -> None:

@@ -43,7 +43,10 @@ def _from_epoch(seconds: Decimal, shown: str) -> datetime:
     if seconds >= _END_SECONDS:
         as_ms = seconds / 1000
         if as_ms < _END_SECONDS:
-            read_as_ms = _EPOCH + timedelta(seconds=float(as_ms))
+            # Exact: whole seconds and microseconds from the Decimal (float loses digits).
+            whole = int(as_ms)
+            micros = int((as_ms - whole) * 1_000_000)
+            read_as_ms = _EPOCH + timedelta(seconds=whole, microseconds=micros)
             raise InvalidPosition(
                 "epoch seconds beyond the year 9999",
                 field=FIELD,
@@ -121,8 +124,12 @@ def parse_start_time(value: StartTimeInput, *, engine: str | None = None) -> dat
 
 
 def _from_int(seconds: int) -> datetime:
-    # Checked before any conversion: str() of a huge int raises (Python's digit limit).
+    # Checked before any conversion.  The input is shown as its decimal text, like every
+    # other number, unless str() cannot write it (Python's digit limit, about 4,300 digits):
+    # then the reason describes it and the text is None.
     if abs(seconds) >= 10**20:
+        if seconds.bit_length() <= 13_000:
+            raise InvalidPosition("epoch seconds out of range", field=FIELD, text=str(seconds))
         raise InvalidPosition(
             f"epoch seconds out of range ({describe_int(seconds)})", field=FIELD, text=None
         )
