@@ -98,8 +98,22 @@ class InvalidPosition(ValueError):
 
     def with_index(self, index: int) -> InvalidPosition:
         """The same error, saying which item of a bulk parse it is."""
-        return _rebuild(
+        return self._restore(
             self.reason, self.field, self.text, self.column, self.expected, self.hint, index
+        )
+
+    def without_index(self) -> InvalidPosition:
+        """The same error about the string alone, not saying which item of a bulk parse it
+        was (for callers that say where in their own words: a file and line, a row).
+
+        >>> error = InvalidPosition("empty input", field="CdcStartPosition", text="", index=3)
+        >>> str(error.without_index()) == str(error), error.without_index().index
+        (False, None)
+        """
+        if self.index is None:
+            return self
+        return self._restore(
+            self.reason, self.field, self.text, self.column, self.expected, self.hint
         )
 
 
@@ -113,9 +127,7 @@ def _rebuild(
     hint: str | None,
     index: int | None = None,
 ) -> InvalidPosition:
-    return InvalidPosition(
-        reason, field=field, text=text, column=column, expected=expected, hint=hint, index=index
-    )
+    return InvalidPosition._restore(reason, field, text, column, expected, hint, index)
 
 
 class Rejected(ValueError):

@@ -68,18 +68,7 @@ def message(error: cdcpos.InvalidPosition | LineProblem, text: str) -> str:
     """The error's message; the CLI says where by file and line, not by bulk index."""
     if isinstance(error, LineProblem):
         return error.message(text)
-    if error.index is None:
-        return str(error)
-    return str(
-        cdcpos.InvalidPosition(
-            error.reason,
-            field=error.field,
-            text=error.text,
-            column=error.column,
-            expected=error.expected,
-            hint=error.hint,
-        )
-    )
+    return str(error.without_index())
 
 
 def error_fields(error: cdcpos.InvalidPosition | LineProblem, text: str) -> dict[str, Any]:
