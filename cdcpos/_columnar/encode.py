@@ -239,6 +239,9 @@ def _repeat(value: Any, n: int, kind: pa.DataType) -> pa.Array:
     return pa.array([value], kind).take(pa.array(np.zeros(n, np.int64)))
 
 
+# ---------------------------------------------------------------- sort keys of values
+
+
 def _row_key(domain: Any, *key: Any) -> pa.Array:
     """A value's sort key: (domain, key...) as a tuple."""
     return _join(bytes((TUPLE,)), *_domain_parts(domain), *key, bytes((END,)))
@@ -248,6 +251,9 @@ def _domain_parts(domain: Any) -> list[Any]:
     if isinstance(domain, bytes):
         return [_encode_str(domain)]
     return [bytes((STRING,)), domain, STRING_END]
+
+
+# ---------------------------------------------------------------- assembling columns
 
 
 def _assemble(n: int, pieces: list[tuple[np.ndarray, pa.Array]], kind: pa.DataType) -> pa.Array:

@@ -9,11 +9,7 @@ import pyarrow as pa
 
 import cdcpos
 from cdcpos._columnar.schema import _KIND_CODE, FIELDS, KIND_TYPE, _kind_array
-from cdcpos._sort_bytes import (
-    sort_bytes,
-)
-
-# ---------------------------------------------------------------- the exact path
+from cdcpos._sort_bytes import sort_bytes
 
 
 def _typed_from_value(value: Any) -> dict[str, Any]:

@@ -33,12 +33,9 @@ from cdcpos._sort_bytes import (
     TUPLE,
 )
 
-# ---------------------------------------------------------------- what each kind gives
-
 # A kind's *check* says which of its rows the vectorized path can build (the others go
-# to the exact path); its *build* gives the children of those rows.  Positions inside a
-# checkpoint have the same pair, building a domain and a key instead of whole rows.
-
+# to the exact path); its *build* gives the children of those rows (``values``).  Positions
+# inside a checkpoint have the same pair, building a domain and a key instead of whole rows.
 
 # Position terminals of a checkpoint -> the kind of value they hold.
 _POSITION_KIND = {

@@ -5,8 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-# ---------------------------------------------------------------- the schema
-
 #: Every kind a row or a checkpoint's position can have: one dictionary for all kind children.
 KIND_NAMES = (
     "date",

@@ -46,7 +46,7 @@ from cdcpos._sort_bytes import (
     TUPLE,
 )
 
-# -- whole rows, by kind ----------------------------------------------------------------
+# Each kind's (check, build) pair, as for the positions of a checkpoint (``positions``).
 
 
 def _date_check(prefix: int) -> Callable[[pa.Array], np.ndarray]:
