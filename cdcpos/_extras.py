@@ -11,13 +11,16 @@ extra for it, nor which one.  Each such module imports its third-party package f
         raise missing_extra(error, "cdcpos.aws", "aws") from None
 
 (a ``try`` block keeps the imports that follow at the top of the module for the linters,
-which a plain call before them would not.)  This module imports nothing of cdcpos, so any
-layer may use it.
+which a plain call before them would not.)  The columnar modules, which need several
+packages, call ``require`` before their imports instead (and mark those ``# noqa: E402``).
+This module imports nothing of cdcpos, so any layer may use it.
 """
 
 from __future__ import annotations
 
-__all__ = ["EXTRAS", "install_line", "missing_extra"]
+import importlib
+
+__all__ = ["EXTRAS", "install_line", "missing_extra", "require"]
 
 # Extra -> the third-party packages it brings for cdcpos (pyproject.toml lists them with
 # their versions; tests/test_packaging.py checks the two agree).
@@ -58,3 +61,22 @@ def missing_extra(error: ModuleNotFoundError, feature: str, extra: str) -> Modul
         f"{feature} needs {missing}, which is not installed: {install_line(extra)}",
         name=error.name,
     )
+
+
+def require(extra: str, *modules: str) -> None:
+    """Import ``modules``; when one is missing, say which extra of cdcpos brings it.
+
+    >>> require("arrow", "json")
+    >>> require("arrow", "no_such_module_cdcpos")
+    Traceback (most recent call last):
+    ...
+    ImportError: cdcpos.arrow needs no_such_module_cdcpos, which is not installed: pip install 'cdcpos[arrow]'
+    """
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except ImportError as error:
+            raise ImportError(
+                f"cdcpos.{extra} needs {module}, which is not installed: {install_line(extra)}",
+                name=module,
+            ) from error

@@ -68,7 +68,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cdcpos._columnar_deps import require
+from cdcpos._extras import require
 
 require("arrow", "pyarrow", "numpy")
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cdcpos._columnar_deps import require
+from cdcpos._extras import require
 
 require("polars", "polars", "pyarrow", "numpy")
 

@@ -28,7 +28,7 @@ The latest checkpoint of each task::
 
 from __future__ import annotations
 
-from cdcpos._columnar_deps import require
+from cdcpos._extras import require
 
 require("spark", "pyspark", "pyarrow", "numpy")
 

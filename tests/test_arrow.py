@@ -272,7 +272,7 @@ def test_every_string_type_and_chunking_gives_the_same_rows() -> None:
 def test_batches_larger_than_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [*corpus(100), "bad", None]
     reference = cdcpos.arrow.parse(texts)
-    monkeypatch.setattr(_columnar, "BATCH_ROWS", 7)
+    monkeypatch.setattr(_columnar.batch, "BATCH_ROWS", 7)
     assert cdcpos.arrow.parse(texts).equals(reference)
 
 

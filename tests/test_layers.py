@@ -71,7 +71,7 @@ LAYERS: list[tuple[str, int]] = [
     ("cdcpos.polars", 6),
     ("cdcpos.spark", 6),
     ("cdcpos._columnar", 6),
-    ("cdcpos._columnar*", 6),
+    ("cdcpos._columnar.*", 6),
 ]
 
 # The documented exception: (module, function names, imported module).

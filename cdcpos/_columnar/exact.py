@@ -1,0 +1,95 @@
+"""The exact path: the rows of ``cdcpos.parse_many``'s values and errors, as children."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+import cdcpos
+from cdcpos._columnar.schema import _KIND_CODE, FIELDS, KIND_TYPE, _kind_array
+from cdcpos._sort_bytes import sort_bytes
+
+
+def _typed_from_value(value: Any) -> dict[str, Any]:
+    """A row's children from a cdcpos value (the exact path), through its public API."""
+    kind = value.kind
+    position = value.position if kind == "checkpoint" else value
+    row: dict[str, Any] = {
+        "valid": True,
+        "kind": kind,
+        "position_kind": position.kind,
+        "canonical": str(value),
+        "sort_key": sort_bytes(value),
+    }
+    if position.kind == "postgres_lsn":
+        row["lsn"] = int(position)
+    if kind == "oracle_scn":
+        row["scn"] = int(value)
+    binlog = position.binlog_position if position.kind == "mysql_stream" else position
+    if binlog.kind == "mysql_binlog":
+        row["binlog_file"] = binlog.file
+        row["binlog_sequence"] = _u64_or_none(binlog.sequence)
+        row["binlog_offset"] = _u64_or_none(binlog.offset)
+    if kind in _INSTANT_KINDS:
+        row["time"] = value.value
+    if kind == "checkpoint":
+        row["checkpoint_version"] = _u64_or_none(value.version)
+        counters = value.counters
+        if all(-(1 << 63) <= c < (1 << 63) for c in counters):
+            row["checkpoint_counters"] = list(counters)
+        second = value.second_position
+        row["second_position_kind"] = None if second is None else second.kind
+    return row
+
+
+_INSTANT_KINDS = frozenset({"date", "server_time", "commit_time", "db2_timestamp"})
+
+
+def _u64_or_none(number: int) -> int | None:
+    return number if 0 <= number < (1 << 64) else None
+
+
+def _plain_message(error: cdcpos.InvalidPosition) -> str:
+    """The message of one string's error, without the item number parse_many adds."""
+    return str(
+        cdcpos.InvalidPosition(
+            error.reason,
+            field=error.field,
+            text=error.text,
+            column=error.column,
+            expected=error.expected,
+            hint=error.hint,
+        )
+    )
+
+
+def _exact_rows(
+    texts: list[str], kind: str | None, engine: str | None, lenient: bool
+) -> list[dict[str, Any]]:
+    values, problems = cdcpos.parse_many(
+        texts, kind=kind, engine=engine, errors="collect", lenient=lenient
+    )
+    rows: list[dict[str, Any]] = []
+    bad = dict(problems)
+    good = iter(values)
+    for index in range(len(texts)):
+        error = bad.get(index)
+        if error is None:
+            rows.append(_typed_from_value(next(good)))
+        else:
+            rows.append({"valid": False, "error": _plain_message(error)})
+    return rows
+
+
+def _rows_to_children(rows: list[dict[str, Any]]) -> dict[str, pa.Array]:
+    columns: dict[str, pa.Array] = {}
+    for field in FIELDS:
+        values = [row.get(field.name) for row in rows]
+        if field.type == KIND_TYPE:
+            codes = np.array([-1 if v is None else _KIND_CODE[v] for v in values], np.int8)
+            columns[field.name] = _kind_array(codes)
+        else:
+            columns[field.name] = pa.array(values, field.type)
+    return columns
