@@ -53,16 +53,7 @@ def _u64_or_none(number: int) -> int | None:
 
 def _plain_message(error: cdcpos.InvalidPosition) -> str:
     """The message of one string's error, without the item number parse_many adds."""
-    return str(
-        cdcpos.InvalidPosition(
-            error.reason,
-            field=error.field,
-            text=error.text,
-            column=error.column,
-            expected=error.expected,
-            hint=error.hint,
-        )
-    )
+    return str(error.without_index())
 
 
 def _exact_rows(

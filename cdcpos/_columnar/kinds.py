@@ -50,11 +50,6 @@ def kind_patterns(entry: str) -> tuple[tuple[str, str], ...]:
     return _fastpath.PORTABLE_KIND_PATTERNS[entry]
 
 
-def entry_pattern(entry: str) -> str:
-    """The portable expression of a whole entry point."""
-    return "^(?:" + "|".join(pattern for _, pattern in kind_patterns(entry)) + ")$"
-
-
 def kind_codes(texts: pa.Array, entry: str) -> np.ndarray:
     """The kind code of each row by the portable expressions alone (-1: none matches).
 
@@ -98,6 +93,7 @@ _SEMANTIC_CHECKS = (
     "commit_time",
     "db2_timestamp",
     "oracle_scn",
+    "mysql_binlog",
     "checkpoint",
 )
 
