@@ -201,17 +201,9 @@ def _class_chars(pattern: str) -> set[int] | None:
     op, av = items[0]
     if op is _parser.LITERAL:
         return {av}
-    if op is not _parser.IN or any(o is _parser.NEGATE or o is _parser.CATEGORY for o, _ in av):
+    if op is not _parser.IN or any(o is _parser.NEGATE for o, _ in av):
         return None
-    chars: set[int] = set()
-    for o, a in av:
-        if o is _parser.LITERAL:
-            chars.add(a)
-        elif o is _parser.RANGE:
-            chars.update(range(a[0], a[1] + 1))
-        else:
-            return None
-    return chars
+    return _class_chars_of(av)
 
 
 def _class_of(chars: set[int]) -> str:
@@ -356,6 +348,8 @@ def portable(pattern: str) -> str:
 
 
 def _class_chars_of(av: Any) -> set[int] | None:
+    """The characters a class's items name (a ``NEGATE`` is the caller's to apply), else
+    ``None`` when an item is not a literal or a range (a category such as ``\\d``)."""
     from re import _parser
 
     chars: set[int] = set()
