@@ -952,21 +952,10 @@ def test_str_subclasses_are_read_as_their_text() -> None:
         assert adapter.dump_json(adapter.validate_python(Slot.START)) == b'"0/1"'
 
 
-def test_a_subclass_from_outside_is_read_as_the_librarys_value() -> None:
-    try:
+def test_no_subclass_from_outside_can_reach_a_field() -> None:
+    # The value classes refuse subclassing (tests/test_inputs.py), so a field only ever sees
+    # the library's own classes: what it holds is what its JSON reads back as.
+    with pytest.raises(TypeError, match="subclass"):
 
         class MyLsn(cdcpos.PostgresLsn):
             __slots__ = ()
-
-        mine = MyLsn("0/1")
-    except TypeError:
-        pytest.skip("the value classes refuse subclassing")
-    for field, adapter in FIELD_ADAPTERS:
-        try:
-            validated = adapter.validate_python(mine)
-        except ValidationError:
-            continue
-        # What the field holds is what its JSON reads back as.
-        again = adapter.validate_json(adapter.dump_json(validated))
-        assert type(validated) is type(again) is cdcpos.PostgresLsn, field_name(field)
-        assert validated == again == cdcpos.PostgresLsn("0/1")
