@@ -4,7 +4,8 @@ Layers, lowest first.  A module may import modules of its own layer or of lower 
 never of a higher one, at module level or inside a function:
 
 * L0 ``_errors`` (``InvalidPosition``, ``Rejected``), ``_engines`` (engine and kind tables),
-  ``_extras`` (the error for a missing optional dependency);
+  ``_extras`` (the error for a missing optional dependency), ``_collector`` (the
+  collector paused around bulk loops);
 * L1 the grammar as expressions: ``_generate`` (the tool), ``_fastpath`` (generated),
   ``_rules`` (compiled matchers, rule tables, capture layouts), ``_automaton``;
 * L2 ``_diagnose``: why a text is rejected.  Below the values on purpose: a constructor's
@@ -44,6 +45,7 @@ LAYERS: list[tuple[str, int]] = [
     ("cdcpos._errors", 0),
     ("cdcpos._engines", 0),
     ("cdcpos._extras", 0),
+    ("cdcpos._collector", 0),
     ("cdcpos._generate", 1),
     ("cdcpos._fastpath", 1),
     ("cdcpos._rules", 1),

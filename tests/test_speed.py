@@ -491,3 +491,56 @@ def test_a_bulk_list_holding_something_else_pickles_as_a_plain_list() -> None:
     values.append("not a value")  # type: ignore[arg-type]
     assert pickle.loads(pickle.dumps(values)) == [*cdcpos.parse_many(["0/1", "0/2"]), "not a value"]
     assert pickle.loads(pickle.dumps(cdcpos.parse_many([]))) == []
+
+
+def test_loading_a_bulk_pickle_pauses_the_collector_and_restores_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Loading builds one tracked object per value, as parsing does: with the collector
+    # running, its young passes would start every ~700 of them.  Counted by gc's own
+    # callbacks while the values are built (pickle's own reading of the state, before,
+    # makes a tuple per binlog key and may start a few).
+    from cdcpos._positions import base
+
+    values = cdcpos.parse_many(VALID * 400)
+    data = pickle.dumps(values)
+    building: list[bool] = []
+    starts: list[int] = []
+    build = base._unpack_many
+
+    def watched(*state: Any) -> list[Any]:
+        building.append(True)
+        try:
+            return build(*state)
+        finally:
+            building.pop()
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and building:
+            starts.append(info["generation"])
+
+    monkeypatch.setattr(base, "_unpack_many", watched)
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        loaded = pickle.loads(data)
+    finally:
+        gc.callbacks.remove(count)
+    assert loaded == values
+    assert len(values) > 10 * gc.get_threshold()[0]  # enough to start many passes if running
+    assert starts == []
+    assert gc.isenabled()
+
+
+def test_a_broken_bulk_pickle_leaves_the_collector_running() -> None:
+    values = cdcpos.parse_many(VALID)
+    classes, counts, slots, states, order = values.__reduce_ex__(5)[1]
+    with pytest.raises(IndexError):  # a truncated state: fewer values than the order asks
+        cdcpos.Position._unpack_many(classes, counts, slots, states, [*order, len(order)])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert cdcpos.Position._unpack_many(classes, counts, slots, states, order) == values
+        assert not gc.isenabled()  # a user's gc.disable() stays
+    finally:
+        gc.enable()
