@@ -49,6 +49,7 @@ def for_entry(entry: str) -> Automaton:
     return for_pattern(patterns[entry])
 
 
+@functools.lru_cache(maxsize=1 << 16)  # prefixes repeat across examples ("checkpoint:V1#...")
 def lark_accepts(entry: str, text: str) -> bool:
     """The grammar's verdict on ``text`` (syntax only; ``any``: a start or stop position)."""
     starts = ["start_position", "stop_position"] if entry == "any" else [entry]
@@ -61,6 +62,7 @@ def lark_accepts(entry: str, text: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1 << 16)  # automata are shared (for_pattern): states repeat
 def completion(automaton: Automaton, state: int) -> str | None:
     """A shortest text completing the one read up to ``state`` (``None``: none): the
     witness lark is given.  A breadth-first search over the automaton's live threads."""

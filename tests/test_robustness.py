@@ -56,7 +56,9 @@ TYPOGRAPHIC_QUOTES = "\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u2033"
 
 
 def ids(value: object) -> str:
-    return ascii(value)[:40]
+    # A function by its name: its repr holds an address, which differs between processes
+    # (pytest-xdist workers must collect the same ids).
+    return getattr(value, "__name__", None) or ascii(value)[:40]
 
 
 def rejected(parse: Callable[..., Any], text: str, **options: Any) -> cdcpos.InvalidPosition:
