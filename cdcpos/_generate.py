@@ -111,8 +111,9 @@ class _Deriver:
         ]
         return "(?:" + "|".join(alternatives) + ")"
 
-    def entry(self, name: str) -> tuple[str, list[str]]:
-        """Entry pattern with one named group per value rule, and those rule names."""
+    def entry(self, name: str) -> tuple[list[str], list[str]]:
+        """The entry's alternatives (its pattern joined by ``|``), each one named group of a
+        value rule, and those rule names."""
         value_rules: list[str] = []
         alternatives: list[str] = []
         for r in self._alternatives(name):
@@ -124,7 +125,7 @@ class _Deriver:
                 value_rules.append(name)
                 body = "".join(self.symbol(s, None) for s in r.expansion)
                 alternatives.append(f"(?P<{name}>{body})")
-        return "|".join(alternatives), value_rules
+        return alternatives, value_rules
 
     # -- portable expressions: no lookaround, no capturing group ------------------------
 
@@ -427,10 +428,14 @@ def render(grammar_text: str) -> str:
     """The source text of ``_fastpath.py`` for this grammar."""
     deriver = _Deriver(grammar_text)
     entry_patterns: dict[str, str] = {}
+    entry_alternatives: dict[str, list[tuple[str, str]]] = {}
     value_rules: list[str] = []
     for entry in ENTRY_POINTS:
-        pattern, rules = deriver.entry(entry)
-        entry_patterns[entry] = pattern
+        alternatives, rules = deriver.entry(entry)
+        entry_patterns[entry] = "|".join(alternatives)
+        # The first character every match of an alternative starts with ('' when none is
+        # fixed): parse() compiles only the alternatives a text's first character allows.
+        entry_alternatives[entry] = [(hints(a)[2][:1], a) for a in alternatives]
         value_rules.extend(r for r in rules if r not in value_rules)
     rule_patterns: dict[str, str] = {}
     rule_groups: dict[str, tuple[str, ...]] = {}
@@ -460,6 +465,17 @@ def render(grammar_text: str) -> str:
         "",
         "ENTRY_PATTERNS = {",
         *(f"    {k!r}: {v!r}," for k, v in entry_patterns.items()),
+        "}",
+        "",
+        "# Each entry's alternatives, joined by '|' above, with the first character every",
+        "# match of it starts with ('': not fixed), for compiling only what a text can start.",
+        "ENTRY_ALTERNATIVES = {",
+        *(
+            f"    {entry!r}: (\n"
+            + "".join(f"        ({first!r}, {pattern!r}),\n" for first, pattern in pairs)
+            + "    ),"
+            for entry, pairs in entry_alternatives.items()
+        ),
         "}",
         "",
         "RULE_PATTERNS = {",

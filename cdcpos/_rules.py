@@ -167,104 +167,11 @@ def entry_matcher(entry: str) -> Callable[[str], re.Match[str] | None]:
 # and those whose prefix starts with it), kept in the entry's order; their alternation,
 # compiled on first use and shared by every first character that picks the same rules,
 # matches exactly what the entry's expression matches (fullmatch takes the first
-# alternative that matches, and the ones left out cannot).  Derived from the generated
-# expressions, so it follows the grammar; tests/test_speed.py checks it against the
-# entry's expression.
-
-_METACHARACTERS = frozenset("\\.^$*+?{}[]|()")
-_QUANTIFIERS = frozenset("?*+{")
-
-
-def _closing(pattern: str, start: int) -> int:
-    """The index of the ``)`` closing the group opened at ``pattern[start]``."""
-    depth = 0
-    index = start
-    in_class = False
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            if pattern[index + 1 : index + 2] == "]":
-                index += 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    raise ValueError(f"unbalanced expression: {pattern!r}")  # pragma: no cover
-
-
-def _top_level_split(pattern: str) -> list[str]:
-    """The alternatives of ``pattern`` at its top level (``|`` outside any group)."""
-    parts = []
-    start = index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "(" or char == "[":
-            index = _closing(pattern, index) if char == "(" else _class_end(pattern, index)
-        elif char == "\\":
-            index += 1
-        elif char == "|":
-            parts.append(pattern[start:index])
-            start = index + 1
-        index += 1
-    parts.append(pattern[start:])
-    return parts
-
-
-def _class_end(pattern: str, start: int) -> int:
-    """The index of the ``]`` closing the character class opened at ``pattern[start]``."""
-    index = start + 1
-    if pattern[index : index + 1] == "]":
-        index += 1
-    while pattern[index] != "]":
-        index += 2 if pattern[index] == "\\" else 1
-    return index
-
-
-def literal_prefix(pattern: str) -> str:
-    """A literal that every text ``pattern`` matches starts with (``''`` when unsure).
-
-    Reads through named and non-capturing groups that are not quantified and have no
-    alternation of their own, taking plain or escaped punctuation characters that no
-    quantifier follows; stops at anything else.
-    """
-    prefix = []
-    index = 0
-    while index < len(pattern):
-        if pattern.startswith(("(?:", "(?P<"), index):
-            end = _closing(pattern, index)
-            inner_start = index + 3 if pattern[index + 2] == ":" else pattern.index(">", index) + 1
-            if pattern[end + 1 : end + 2] in _QUANTIFIERS and end + 1 < len(pattern):
-                break
-            if len(_top_level_split(pattern[inner_start:end])) > 1:
-                break
-            index = inner_start
-            continue
-        char = pattern[index]
-        width = 1
-        if char == "\\":
-            char = pattern[index + 1 : index + 2]
-            width = 2
-            if not char or char.isalnum():  # \d, \b, ...: not a literal
-                break
-        elif char in _METACHARACTERS:
-            break
-        if pattern[index + width : index + width + 1] in _QUANTIFIERS and (
-            index + width < len(pattern)
-        ):
-            break
-        prefix.append(char)
-        index += width
-    return "".join(prefix)
-
+# alternative that matches, and the ones left out cannot).  The first characters are
+# read by the generator (_fastpath.ENTRY_ALTERNATIVES, from each alternative's syntax
+# tree), not at run time: scanning 1,600 characters of expression in Python was a third
+# of a cold parse().  tests/test_speed.py checks the dispatch against the entry's
+# expression.
 
 _dispatchers: dict[str, Callable[[str], re.Match[str] | None]] = {}
 
@@ -280,17 +187,19 @@ def dispatch_matcher(entry: str) -> Callable[[str], re.Match[str] | None]:
     found = _dispatchers.get(entry)
     if found is not None:
         return found
-    alternatives = [
-        (literal_prefix(part), part) for part in _top_level_split(_ENTRY_PATTERNS[entry])
-    ]
+    if entry == "any":
+        alternatives = (
+            _fastpath.ENTRY_ALTERNATIVES["start_position"]
+            + _fastpath.ENTRY_ALTERNATIVES["stop_position"]
+        )
+    else:
+        alternatives = _fastpath.ENTRY_ALTERNATIVES[entry]
     compiled: dict[tuple[int, ...], Callable[[str], re.Match[str] | None]] = {}
     by_first: dict[str, Callable[[str], re.Match[str] | None]] = {}
 
     def matcher_for(first: str) -> Callable[[str], re.Match[str] | None]:
         chosen = tuple(
-            index
-            for index, (prefix, _) in enumerate(alternatives)
-            if not prefix or prefix[0] == first
+            index for index, (starts, _) in enumerate(alternatives) if not starts or starts == first
         )
         match = compiled.get(chosen)
         if match is None and not chosen:
