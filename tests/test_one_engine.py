@@ -218,3 +218,16 @@ def test_leading_zeros_do_not_count_against_the_limit() -> None:
     text = "mysql-bin." + "0" * 30 + "1:" + "0" * 30 + str(LIMIT)
     value = cdcpos.parse(text)
     assert value.sequence == 1 and value.offset == LIMIT
+
+
+def test_binlog_domains_are_shared_and_the_stem_cache_is_bounded() -> None:
+    from cdcpos._positions import mysql
+
+    first = cdcpos.parse("some-stem.000001:4")
+    again = cdcpos.parse_many(["some-stem.000002:5"])[0]
+    assert first._domain is again._domain  # one interned domain per stem
+    for index in range(1000):  # stems an attacker makes up: the cache stops growing
+        value = cdcpos.parse(f"stem{index}.1:4")
+        assert value.stem == f"stem{index}" and value._domain == f"mysql_binlog:stem{index}"
+    assert len(mysql._binlog_domains) <= 256
+    assert cdcpos.parse("stem999.2:1") > cdcpos.parse("stem999.1:9")

@@ -50,6 +50,19 @@ class MySqlBinlogPosition(Position):
     @classmethod
     def _from_token(cls, token: str) -> MySqlBinlogPosition:
         file, _, offset = token.rpartition(":")
+        stem, _, sequence = file.rpartition(".")
+        if len(offset) < 20 and len(sequence) < 20:
+            # The common case in one frame (the bulk path's hot loop): fewer than 20
+            # digits are below 10**19 < 2**64, so neither number needs the bound check.
+            self = _new(cls)
+            _set_binlog_key(self, (int(sequence), int(offset), file))
+            domain = _binlog_domains.get(stem)
+            if domain is None:
+                domain = sys.intern("mysql_binlog:" + stem)
+                if len(_binlog_domains) < 256:  # bounded: hostile input has endless stems
+                    _binlog_domains[stem] = domain
+            _set_binlog_domain(self, domain)
+            return self
         return cls._of(file, _binlog_number(offset, "offset"))
 
     @classmethod
@@ -112,6 +125,10 @@ def _binlog_number(digits: str, which: str) -> int:
 
 
 _set_binlog_key = _slot_setter(MySqlBinlogPosition, "_key")
+# Stem -> interned domain ("mysql_binlog:<stem>"); stems are few (one per server).  A
+# dict lookup instead of a concatenation and an intern per value.  Written under the GIL
+# by whoever finds a stem first; racing threads write equal strings.
+_binlog_domains: dict[str, str] = {}
 _set_binlog_domain = _slot_setter(MySqlBinlogPosition, "_domain")
 
 
