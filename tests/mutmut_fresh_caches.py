@@ -31,10 +31,21 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     from cdcpos import _parse, _rules
-    from cdcpos._positions import checkpoint
+    from cdcpos._positions import checkpoint, checkpoint_order, mysql, packed, times
 
     _rules._entry_compiled.clear()
     _rules._value_matchers.clear()
     _rules._layout.clear()
+    _rules._dispatchers.clear()
+    _rules._shapes.clear()
     _parse._builders.clear()
+    _parse._CLOCK_SPACE.clear()
+    packed._slots_of.clear()
+    mysql._binlog_domains.clear()
+    checkpoint._long_number_search.clear()
+    # Functions that put what they build in their own place on first use: back to the stub.
     checkpoint.decode_checkpoint = checkpoint._decode_first
+    checkpoint._checkpoint_sort_key = checkpoint._first_checkpoint_sort_key
+    checkpoint._tail_of = checkpoint._first_tail_of
+    checkpoint_order.checkpoint_sort_key = checkpoint_order._first_sort_key
+    times._fromisoformat = times._first_fromisoformat
