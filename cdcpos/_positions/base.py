@@ -182,14 +182,9 @@ class Position:
 Position._unpack_many.__module__ = "cdcpos"  # pickles as cdcpos.Position._unpack_many
 
 
-def unpack_many(
-    classes: list[type],
-    counts: list[int],
-    group_slots: list[tuple[str, ...]],
-    group_states: list[list[list[Any]]],
-    order: list[int],
-) -> list[Any]:
-    """The values ``cdcpos._positions.packed.pack_many`` packed, in order, as a ``list``.
+def unpack_many(*state: Any) -> list[Any]:
+    """The values ``cdcpos._positions.packed.pack_many`` packed (``classes, counts, slot
+    names, slot values, order``), in order, as a ``list``.
 
     Only C callables run per value: ``object.__new__``, the slot descriptors' setters,
     ``str.split``, ``sys.intern``, ``list.__getitem__``.  The collector is paused around
@@ -198,7 +193,7 @@ def unpack_many(
     """
     pause()
     try:
-        return _unpack_many(classes, counts, group_slots, group_states, order)
+        return _unpack_many(*state)
     finally:
         resume()
 
