@@ -112,7 +112,8 @@ def _kind_codes(texts: pa.Array, entry: str) -> tuple[np.ndarray, np.ndarray]:
         if not len(rows):
             return rows
         subset = texts if len(rows) == n else texts.filter(pa.array(candidate))
-        return rows[_np(pc.match_substring_regex(subset, pattern))]
+        hits: np.ndarray = rows[_np(pc.match_substring_regex(subset, pattern))]
+        return hits
 
     for index, (kind, pattern) in enumerate(kind_patterns(entry)):
         if not undecided.any():

@@ -42,7 +42,7 @@ def _ahead(words: np.ndarray, k: int) -> np.ndarray:
     """Bit ``p`` of the result is bit ``p + k`` of ``words`` (0 past the end), 0 < k < 64."""
     following = np.zeros_like(words)
     following[:-1] = words[1:]
-    return (words << np.uint64(k)) | (following >> np.uint64(64 - k))  # type: ignore[no-any-return]
+    return (words << np.uint64(k)) | (following >> np.uint64(64 - k))
 
 
 def _positions(words: np.ndarray) -> np.ndarray:
@@ -52,11 +52,11 @@ def _positions(words: np.ndarray) -> np.ndarray:
         return nonzero
     bits = np.unpackbits(words[nonzero].astype(">u8").view(np.uint8)).reshape(-1, 64)
     word, bit = np.nonzero(bits)
-    return nonzero[word] * 64 + bit  # type: ignore[no-any-return]
+    return nonzero[word] * 64 + bit
 
 
 def _rows_of(offsets: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    return np.searchsorted(offsets, positions, side="right") - 1  # type: ignore[no-any-return]
+    return np.searchsorted(offsets, positions, side="right") - 1
 
 
 def long_digit_runs(texts: pa.Array) -> np.ndarray:
@@ -115,4 +115,4 @@ def counts_in(texts: pa.Array, byte: str, starts: np.ndarray, ends: np.ndarray) 
     """How many ``byte`` each ``[start, end)`` range of ``_data``'s bytes holds."""
     _, data = _data(texts)
     at = np.flatnonzero(data == ord(byte))
-    return np.searchsorted(at, ends) - np.searchsorted(at, starts)  # type: ignore[no-any-return]
+    return np.searchsorted(at, ends) - np.searchsorted(at, starts)
