@@ -83,9 +83,15 @@ def _is_valid(series: pl.Series, kind: str | None) -> pl.Series:
     return valid.zip_with(series.is_not_null(), pl.Series([None], dtype=pl.Boolean))
 
 
+_KIND_VALUES = pl.Series(list(_columnar.KIND_NAMES), dtype=KIND)
+
+
 def _kind(series: pl.Series, kind: str | None) -> pl.Series:
-    column = _columnar.kind_column(_codes(series, kind)).cast(pa.string())
-    return pl.Series(series.name, column).cast(KIND)
+    # A gather of the Enum's own values by code (a null code gives null): no strings.
+    codes = _codes(series, kind)
+    return _KIND_VALUES.gather(pl.Series(pa.array(codes, pa.int32(), mask=codes < 0))).alias(
+        series.name
+    )
 
 
 def _parsed(series: pl.Series, kind: str | None, engine: str | None, lenient: bool) -> pl.Series:

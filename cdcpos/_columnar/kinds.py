@@ -107,13 +107,23 @@ def _kind_codes(texts: pa.Array, entry: str) -> tuple[np.ndarray, np.ndarray]:
     undecided = (length >= 0) & (length <= cdcpos.MAX_LENGTH)
     prefixes: dict[str, np.ndarray] = {}
 
-    def match(candidate: np.ndarray, pattern: str) -> np.ndarray:
+    def match(candidate: np.ndarray, pattern: str, prefix: str) -> np.ndarray:
         rows = np.flatnonzero(candidate)
+        if 2 * len(rows) > n:
+            # Most rows: the expression on the whole column costs less than copying them
+            # out first (and it fails fast where the literal prefix differs).
+            hits = _np(pc.fill_null(pc.match_substring_regex(texts, pattern), False)) & candidate
+            return np.flatnonzero(hits)
+        if prefix:
+            if prefix not in prefixes:
+                prefixes[prefix] = _np(pc.fill_null(pc.starts_with(texts, prefix), False))
+            candidate = candidate & prefixes[prefix]
+            rows = np.flatnonzero(candidate)
         if not len(rows):
             return rows
-        subset = texts if len(rows) == n else texts.filter(pa.array(candidate))
-        hits: np.ndarray = rows[_np(pc.match_substring_regex(subset, pattern))]
-        return hits
+        subset = texts.filter(pa.array(candidate))
+        found: np.ndarray = rows[_np(pc.match_substring_regex(subset, pattern))]
+        return found
 
     for index, (kind, pattern) in enumerate(kind_patterns(entry)):
         if not undecided.any():
@@ -122,19 +132,15 @@ def _kind_codes(texts: pa.Array, entry: str) -> tuple[np.ndarray, np.ndarray]:
         candidate = undecided & (length >= shortest)
         if longest is not None:
             candidate &= length <= longest
-        if prefix:
-            if prefix not in prefixes:
-                prefixes[prefix] = _np(pc.fill_null(pc.starts_with(texts, prefix), False))
-            candidate &= prefixes[prefix]
         if kind == "checkpoint" and index == 0:
             if pattern not in _ONE_ENGINE:
                 _ONE_ENGINE[pattern] = _one_engine_checkpoint(pattern)
-            matched = match(candidate, _ONE_ENGINE[pattern])
+            matched = match(candidate, _ONE_ENGINE[pattern], prefix)
             codes[matched] = _KIND_CODE[kind]
             proven[matched] = True
             candidate[matched] = False
             undecided[matched] = False
-        matched = match(candidate, pattern)
+        matched = match(candidate, pattern, prefix)
         codes[matched] = _KIND_CODE[kind]
         undecided[matched] = False
     return codes, proven
