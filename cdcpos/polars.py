@@ -116,7 +116,11 @@ def _field(name: str, dtype: Any) -> Callable[[pl.Series, str | None], pl.Series
     return read
 
 
-_sort_key = _field("sort_key", pl.Binary)
+def _sort_key(series: pl.Series, kind: str | None) -> pl.Series:
+    # The keys alone (``_columnar.sort_key_column``), not the whole struct.
+    return pl.Series(series.name, _columnar.sort_key_column(_texts(series), kind=kind))
+
+
 _canonical = _field("canonical", pl.String)
 
 

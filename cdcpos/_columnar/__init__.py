@@ -32,6 +32,7 @@ from __future__ import annotations
 from cdcpos._columnar.batch import Batch, parse_batch, parse_column
 from cdcpos._columnar.encode import as_string_array
 from cdcpos._columnar.exact import _plain_message
+from cdcpos._columnar.keys import sort_key_column
 from cdcpos._columnar.kinds import classify, entry_of
 from cdcpos._columnar.schema import (
     COUNTERS,
@@ -60,4 +61,5 @@ __all__ = [
     "kind_column",
     "parse_batch",
     "parse_column",
+    "sort_key_column",
 ]

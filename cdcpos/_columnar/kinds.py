@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -13,6 +15,7 @@ from cdcpos._columnar.encode import (
     _np,
 )
 from cdcpos._columnar.exact import _exact_rows
+from cdcpos._columnar.positions import _POSITION_KIND
 from cdcpos._columnar.scan import contains_triple, counts_in, field_bounds, long_digit_runs
 from cdcpos._columnar.schema import _KIND_CODE
 from cdcpos._columnar.values import _KINDS
@@ -51,18 +54,23 @@ def kind_patterns(entry: str) -> tuple[tuple[str, str], ...]:
     return _fastpath.PORTABLE_KIND_PATTERNS[entry]
 
 
-def _one_engine_checkpoint(pattern: str) -> str:
-    """The checkpoint expression narrowed to what needs no check beyond it.
+def _one_engine_checkpoints(pattern: str) -> tuple[tuple[str, str], ...]:
+    """The checkpoint expression narrowed to what needs no check beyond it:
+    ``(position kind, expression)`` for the first position terminal (PostgreSQL), then
+    ``("", expression)`` for all the known ones (the position kind not known).
 
     A checkpoint the grammar accepts is still rejected when its two positions are of two
-    engines, or when a binlog number in it passes 2**64-1.  This expression accepts a
-    subset of ``pattern``'s strings: those whose second position is ``*`` or matches the
-    same known position terminal as the first (the known terminals exclude each other,
-    so both positions are of that kind), and whose position numbers (``[0-9]+``) have at
-    most 19 digits.  No opaque position: every field matches the opaque terminal, a
-    known kind's field too (with a number too long for the narrowed terminal, say).  Those are valid checkpoints by ``pattern`` alone; the others (rare)
-    are matched by ``pattern`` and checked.  It is cut from ``pattern`` itself: the two
-    position slots are the alternation of ``PORTABLE_CHECKPOINT_POSITION_PATTERNS``.
+    engines, or when a binlog number in it passes 2**64-1.  Each expression accepts a
+    subset of ``pattern``'s strings: those whose position matches one known position
+    terminal and whose second position is ``*`` or matches the same terminal (the known
+    terminals exclude each other, so both positions are of that kind), with position
+    numbers (``[0-9]+``) of at most 19 digits.  Those are valid checkpoints by the
+    expression alone, and their position kind is known.  No opaque position: every field
+    matches the opaque terminal, a known kind's field too (with a number too long for the
+    narrowed terminal, say).  The others (rare) are matched by ``pattern`` and checked.
+
+    The expressions are cut from ``pattern`` itself: its two position slots are the
+    alternation of ``PORTABLE_CHECKPOINT_POSITION_PATTERNS`` (asserted).
     """
     terminals = {
         name: "(?:" + p.removeprefix("^(?:").removesuffix(")$") + ")"
@@ -74,56 +82,73 @@ def _one_engine_checkpoint(pattern: str) -> str:
     none = "|(?:\\*))"  # the second slot is ``(?:<slot>|(?:\*))``
     assert between.endswith("(?:") and second_rest.startswith(none), "an unexpected shape"
     between, tail = between.removesuffix("(?:"), second_rest.removeprefix(none)
-    pairs = "|".join(
-        t + between + "(?:" + t + none for name, t in terminals.items() if name != _OPAQUE
-    )
-    return (head + "(?:" + pairs + ")" + tail).replace("[0-9]+", "[0-9]{1,19}")
+    known = [(_POSITION_KIND[name], t) for name, t in terminals.items()]
+    pairs = [(kind, t + between + "(?:" + t + none) for kind, t in known if kind != "opaque"]
+
+    def narrowed(alternatives: str) -> str:
+        return (head + "(?:" + alternatives + ")" + tail).replace("[0-9]+", "[0-9]{1,19}")
+
+    return ((pairs[0][0], narrowed(pairs[0][1])), ("", narrowed("|".join(p for _, p in pairs))))
 
 
-_OPAQUE = "OPAQUE_POSITION"
-_ONE_ENGINE: dict[str, str] = {}
+_ONE_ENGINE: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+@dataclass
+class Kinds:
+    """What the portable expressions say of each row of a batch."""
+
+    codes: np.ndarray  # the kind code (-1: no expression matches)
+    proven: np.ndarray  # a checkpoint that ``_one_engine_checkpoints`` proved valid
+    positions: np.ndarray  # the position kind code of a checkpoint, where known (else -1)
 
 
 def kind_codes(texts: pa.Array, entry: str) -> np.ndarray:
     """The kind code of each row by the portable expressions alone (-1: none matches)."""
-    return _kind_codes(texts, entry)[0]
+    return kinds_of(texts, entry).codes
 
 
-def _kind_codes(texts: pa.Array, entry: str) -> tuple[np.ndarray, np.ndarray]:
-    """(the kind codes, the rows whose expression proves the checks beyond the grammar).
+def kinds_of(texts: pa.Array, entry: str, *, with_positions: bool = False) -> Kinds:
+    """The kinds of a batch by the portable expressions.
 
     An expression runs only on the rows that pass its cheap necessary conditions (length
     and literal prefix, from ``_fastpath.PORTABLE_KIND_HINTS``) and that no earlier rule
     took, which saves most of the regular-expression work and changes no answer.  A
-    checkpoint, always its entry's first rule, is tried with ``_one_engine_checkpoint``
-    first and with its whole expression only on the rows that one rejects.
+    checkpoint, always its entry's first rule, is tried with ``_one_engine_checkpoints``
+    first and with its whole expression only on the rows those reject.  ``with_positions``
+    finds the PostgreSQL checkpoints' position kind too (the others' stays -1).
     """
     n = len(texts)
     codes = np.full(n, -1, np.int8)
     proven = np.zeros(n, bool)
+    positions = np.full(n, -1, np.int8)
     # Bytes, not characters: the grammar accepts printable ASCII only, so a row that
     # matches has as many of each, and MAX_LENGTH bytes hold at least as many characters.
     length = _np(pc.fill_null(pc.binary_length(texts), -1))
     undecided = (length >= 0) & (length <= cdcpos.MAX_LENGTH)
     prefixes: dict[str, np.ndarray] = {}
 
-    def match(candidate: np.ndarray, pattern: str, prefix: str) -> np.ndarray:
+    def match(candidate: np.ndarray, patterns: list[str], prefix: str) -> list[np.ndarray]:
+        """The candidate rows each pattern matches (each pattern on all the candidates)."""
         rows = np.flatnonzero(candidate)
         if 2 * len(rows) > n:
             # Most rows: the expression on the whole column costs less than copying them
             # out first (and it fails fast where the literal prefix differs).
-            hits = _np(pc.fill_null(pc.match_substring_regex(texts, pattern), False)) & candidate
-            return np.flatnonzero(hits)
+            return [
+                np.flatnonzero(
+                    _np(pc.fill_null(pc.match_substring_regex(texts, p), False)) & candidate
+                )
+                for p in patterns
+            ]
         if prefix:
             if prefix not in prefixes:
                 prefixes[prefix] = _np(pc.fill_null(pc.starts_with(texts, prefix), False))
             candidate = candidate & prefixes[prefix]
             rows = np.flatnonzero(candidate)
         if not len(rows):
-            return rows
+            return [rows for _ in patterns]
         subset = texts.filter(pa.array(candidate))
-        found: np.ndarray = rows[_np(pc.match_substring_regex(subset, pattern))]
-        return found
+        return [rows[_np(pc.match_substring_regex(subset, p))] for p in patterns]
 
     for index, (kind, pattern) in enumerate(kind_patterns(entry)):
         if not undecided.any():
@@ -134,16 +159,24 @@ def _kind_codes(texts: pa.Array, entry: str) -> tuple[np.ndarray, np.ndarray]:
             candidate &= length <= longest
         if kind == "checkpoint" and index == 0:
             if pattern not in _ONE_ENGINE:
-                _ONE_ENGINE[pattern] = _one_engine_checkpoint(pattern)
-            matched = match(candidate, _ONE_ENGINE[pattern], prefix)
-            codes[matched] = _KIND_CODE[kind]
-            proven[matched] = True
-            candidate[matched] = False
-            undecided[matched] = False
-        matched = match(candidate, pattern, prefix)
+                _ONE_ENGINE[pattern] = _one_engine_checkpoints(pattern)
+            # With positions: the PostgreSQL expression first (a column of one engine
+            # needs no more), then all known kinds over what it leaves.  RE2 reads an
+            # expression anchored at the end from the end, so each expression costs a
+            # pass over every row it is given: one expression each, no more.
+            narrowed = _ONE_ENGINE[pattern] if with_positions else _ONE_ENGINE[pattern][1:]
+            for position, expression in narrowed:
+                (matched,) = match(candidate, [expression], prefix)
+                codes[matched] = _KIND_CODE[kind]
+                proven[matched] = True
+                if position:
+                    positions[matched] = _KIND_CODE[position]
+                candidate[matched] = False
+                undecided[matched] = False
+        (matched,) = match(candidate, [pattern], prefix)
         codes[matched] = _KIND_CODE[kind]
         undecided[matched] = False
-    return codes, proven
+    return Kinds(codes, proven, positions)
 
 
 # What a row of these kinds must also pass (the checks a regular grammar cannot express);
@@ -208,8 +241,9 @@ def classify(texts: pa.Array, *, kind: str | None = None) -> np.ndarray:
     answer is ``parse_many``'s.
     """
     entry = entry_of(kind)
-    codes, proven = _kind_codes(texts, entry)
-    asked = np.flatnonzero(_suspects(texts, codes, proven))
+    found = kinds_of(texts, entry)
+    codes = found.codes
+    asked = np.flatnonzero(_suspects(texts, codes, found.proven))
     if len(asked):
         samples = texts.take(pa.array(asked)).to_pylist()
         exact = _exact_rows(samples, kind, None, False)
