@@ -18,8 +18,10 @@ method                      result
 
 The work is done by the columnar engine of ``cdcpos.arrow`` on each batch Polars hands
 over (``map_batches``, elementwise, so lazy frames, streaming and ``scan_parquet``
-work): the grammar's portable expressions run in RE2 and fields are cut by Arrow
-kernels, with no Python call per valid row.
+work), with no Python call per valid row: the grammar's portable expressions run in
+RE2; ``is_valid()`` and ``kind()`` stop there (plus numpy scans for the checks beyond the
+grammar), ``sort_key()`` builds the keys alone from the data buffer, and ``canonical()``
+and ``parse()`` build the struct of ``cdcpos.arrow.parse``.
 
 >>> import polars as pl, cdcpos.polars
 >>> df = pl.DataFrame({"p": ["0/16B3748", "checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0", "x"]})
