@@ -280,7 +280,13 @@ _CHUNK = 1 << 16
 
 
 def sort_key_column(values: object, *, kind: str | None = None) -> pa.Array:
-    """``cdcpos.sort_bytes`` of every row (null when invalid or null), as binary."""
+    """``cdcpos.sort_bytes`` of every row (null when invalid or null), as binary.
+
+    >>> import cdcpos
+    >>> keys = sort_key_column(["0/2", "checkpoint:V1#1#0/1#0#0#*#0#0", "x", None])
+    >>> keys[0].as_py() == cdcpos.sort_bytes(cdcpos.parse("0/2")), keys[2:].to_pylist()
+    (True, [None, None])
+    """
     texts = as_string_array(values)
     entry = entry_of(kind)
     if len(texts) <= BATCH_ROWS:

@@ -65,6 +65,12 @@ def long_digit_runs(texts: pa.Array) -> np.ndarray:
     A run starting at byte ``p`` is found by doubling: runs of 2 are ``d & d<<1``, of 4
     ``r2 & r2<<2``, and so on to 16, then 20; a run crossing into the next row flags the
     row where it starts.
+
+    >>> import pyarrow as pa
+    >>> long_digit_runs(pa.array(["1" * 19 + "x", "1" * 20, "x" + "1" * 19])).tolist()
+    [False, True, False]
+    >>> long_digit_runs(pa.array(["1" * 10, "1" * 10])).tolist()  # across rows: flagged
+    [True, False]
     """
     n = len(texts)
     flagged = np.zeros(n, bool)
