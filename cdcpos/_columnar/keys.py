@@ -47,11 +47,16 @@ def _number(data: np.ndarray, starts: np.ndarray, ends: np.ndarray, base: int) -
         return np.zeros(0, np.uint64)
     width = int((ends - starts).max())
     assert width <= (19 if base == 10 else 16), "a number the fast path does not read"
+    table = _DIGIT if base == 10 else _HEX
+    if width == 0 or not len(data):
+        return np.zeros(n, np.uint64)
+    if width == 1:  # one digit at most (a counter that is 0, say): no matrix
+        digit = table[data[np.minimum(starts, len(data) - 1)]]
+        return np.where(ends > starts, digit, 0).astype(np.uint64)
     # The digits right-aligned in a matrix as wide as the longest; left of a shorter
     # number, the byte before it (a separator, which reads as 0) stands in.
     before = np.maximum(starts - 1, 0)
     at = ends[:, None] - np.arange(width, 0, -1)
-    table = _DIGIT if base == 10 else _HEX
     digits = table[data[np.maximum(at, before[:, None])]]
     if starts.min() == 0 or table[data[before]].any():
         # A row's first field: the byte before it is the previous row's (maybe a digit).
@@ -91,6 +96,8 @@ class _Block:
 
     def integer(self, values: np.ndarray) -> _Block:
         """``cdcpos._sort_bytes``' encoding of 64-bit integers (signed or not)."""
+        if not values.any():  # 0 in every row (most counters): a constant
+            return self.const(bytes((NON_NEGATIVE, 0)))
         signed = values.dtype.kind == "i"
         negative = values < 0 if signed else np.zeros(self.n, bool)
         magnitude = values.astype(np.uint64)
