@@ -2,6 +2,8 @@
 
     python -m benchmarks.columnar [--n 1000000] [--spark-n N] [--no-spark] [--json FILE]
 
+It prints the figures, then the load average before and after (the machines are shared).
+
 Each figure is a ratio against the object path run in the same process on the same
 strings of ``benchmarks.corpus`` (alternated, best of ``--repeats``), because the
 machines are shared and noisy.  Targets are those of the columnar issue.
@@ -210,10 +212,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", help="also write the figures as JSON to this file")
     args = parser.parse_args(argv)
+    # The machines are shared: the load average says how far to trust absolute times.
+    load_before = os.getloadavg()
     rows = [] if args.spark_only else measure(args.n, args.repeats)
     if not args.no_spark:
         rows.append(measure_spark(args.spark_n or args.n))
+    load_after = os.getloadavg()
     print(table(rows))
+    print(
+        f"\n{os.cpu_count()} cores; load average (1, 5, 15 min) before "
+        f"{', '.join(f'{x:.1f}' for x in load_before)}, after "
+        f"{', '.join(f'{x:.1f}' for x in load_after)}"
+    )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
             json.dump(rows, out, indent=2)

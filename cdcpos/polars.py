@@ -18,8 +18,10 @@ method                      result
 
 The work is done by the columnar engine of ``cdcpos.arrow`` on each batch Polars hands
 over (``map_batches``, elementwise, so lazy frames, streaming and ``scan_parquet``
-work): the grammar's portable expressions run in RE2 and fields are cut by Arrow
-kernels, with no Python call per valid row.
+work), with no Python call per valid row: the grammar's portable expressions run in
+RE2; ``is_valid()`` and ``kind()`` stop there (plus numpy scans for the checks beyond the
+grammar), ``sort_key()`` builds the keys alone from the data buffer, and ``canonical()``
+and ``parse()`` build the struct of ``cdcpos.arrow.parse``.
 
 >>> import polars as pl, cdcpos.polars
 >>> df = pl.DataFrame({"p": ["0/16B3748", "checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0", "x"]})
@@ -83,9 +85,15 @@ def _is_valid(series: pl.Series, kind: str | None) -> pl.Series:
     return valid.zip_with(series.is_not_null(), pl.Series([None], dtype=pl.Boolean))
 
 
+_KIND_VALUES = pl.Series(list(_columnar.KIND_NAMES), dtype=KIND)
+
+
 def _kind(series: pl.Series, kind: str | None) -> pl.Series:
-    column = _columnar.kind_column(_codes(series, kind)).cast(pa.string())
-    return pl.Series(series.name, column).cast(KIND)
+    # A gather of the Enum's own values by code (a null code gives null): no strings.
+    codes = _codes(series, kind)
+    return _KIND_VALUES.gather(pl.Series(pa.array(codes, pa.int32(), mask=codes < 0))).alias(
+        series.name
+    )
 
 
 def _parsed(series: pl.Series, kind: str | None, engine: str | None, lenient: bool) -> pl.Series:
@@ -110,7 +118,11 @@ def _field(name: str, dtype: Any) -> Callable[[pl.Series, str | None], pl.Series
     return read
 
 
-_sort_key = _field("sort_key", pl.Binary)
+def _sort_key(series: pl.Series, kind: str | None) -> pl.Series:
+    # The keys alone (``_columnar.sort_key_column``), not the whole struct.
+    return pl.Series(series.name, _columnar.sort_key_column(_texts(series), kind=kind))
+
+
 _canonical = _field("canonical", pl.String)
 
 

@@ -121,3 +121,70 @@ def test_options_and_errors() -> None:
     engine = pl.Series(["0/1"]).cdcpos.parse(engine="mysql").struct.field("error").to_list()
     assert engine[0] == expected_rows(["0/1"], None, engine="mysql")[0]["error"]
     assert pl.Series([None, None], dtype=pl.String).cdcpos.is_valid().to_list() == [None, None]
+
+
+# ---------------------------------------------------------------- the fast paths' edges
+
+# What the narrowed checkpoint expressions, the buffer scans and the numpy key builders
+# decide on their own, or must leave to a check: second positions of one engine and of
+# two, opaque ones, numbers of 19 and 20 digits (first in a row, last in a row, across
+# two rows), negative and zero counters, hex of every case and width.
+EDGES = [
+    "99999999999999999999",  # 20 digits first: the previous row's digits must not count
+    "checkpoint:V1#1#0/0#0#0#*#0#0",
+    "checkpoint:V1#1#0/0#-5#0#1/2#-0#99999999999999999999999",
+    "checkpoint:V1#1#FFFFFFFF/ffffffff#-9#-0#0/1#0#-123",
+    "checkpoint:V18446744073709551616#1#a/B#0#0#*#0#0",
+    "checkpoint:V9999999999999999999#999999999999999999#1/1#0#0#*#0#-999999999999999999",
+    "checkpoint:V1#1#0/0#0#0#00000032:00000a5a:0003#0#0",
+    "checkpoint:V1#1#opaque-thing#0#0#0/0#0#0",
+    "checkpoint:V1#1#0/0#0#0#opaque-thing#0#0",
+    "checkpoint:V1#1#opaque#0#0#*#0#0",
+    "checkpoint:V1#156#00000032:00000a55:000c#0#217#00000032:00000a5a:0003#0#213",
+    "checkpoint:V1#2#mysql-bin.000001:4#0#0#mysql-bin.000002:4#0#0",
+    "checkpoint:V1#2#mysql-bin.000001:4#0#0#0/1#0#0",
+    "checkpoint:V1#27#b.1:1975:-1:2002:677883278264080:b.1:18446744073709551616#0#0#*#0#93",
+    "checkpoint:V1#27#b.1:1975:-1:2002:677883278264080:b.1:18446744073709551615#0#0#*#0#93",
+    "checkpoint:V1#5015#00000007.c99042d0.00000001.000c.01.0000:401032.58563.16#0#0#*#0#0",
+    "a.b.c.12:0",
+    "mysql-bin.000001:99999999999999999999999",
+    "mysql-bin.18446744073709551615:18446744073709551615",
+    "00000000000000000000001",
+    "18446744073709551615",
+    "18446744073709551616",
+    "0/0",
+    "FFFFFFFF/FFFFFFFF",
+    "0000000a:0000000B:000c",
+    "2020-02-30T00:00:00",
+    "2020-02-29T23:59:59",
+    "2019-02-29T00:00:00",
+    "server_time:2020-02-03T24:00:00",
+    None,
+    "",
+    "junk",
+    "12345678901234567890",  # the last row: its run reaches the buffer's end
+]
+
+
+@pytest.mark.parametrize("kind", [None, "start", "checkpoint", "stop"])
+def test_the_fast_paths_agree_on_their_edges(kind: str | None) -> None:
+    texts = EDGES + corpus(300)
+    assert_namespace_agrees(texts, kind)
+    # Each edge alone, and in reverse order (the rows around each one change).
+    assert_namespace_agrees(texts[::-1], kind)
+
+
+def test_keys_of_a_column_of_one_engine_are_built_without_the_exact_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmarks.corpus import postgres_checkpoints
+
+    texts = postgres_checkpoints(3000) + corpus(3000)
+    expected = [row["sort_key"] for row in expected_rows(texts)]
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a row went to the exact path")
+
+    monkeypatch.setattr(cdcpos, "parse_many", refuse)
+    assert pl.Series(texts).cdcpos.sort_key().to_list() == expected
+    assert pl.Series(texts).cdcpos.is_valid().all()

@@ -19,12 +19,24 @@ So the result never depends on the vectorized path being complete, only on it be
 right where it answers; ``tests/test_arrow.py`` proves that on strings generated from
 the grammar, mutated, and real ones, against ``parse_many`` and ``cdcpos.sort_bytes``.
 
+Validity and kind alone (``classify``: Polars' ``is_valid()``/``kind()``) and sort keys
+alone (``sort_key_column``: Polars' ``sort_key()``) take shorter roads than the struct.
+A checkpoint is first matched by a narrowing of its expression (both positions of one
+known terminal or none, position numbers of at most 19 digits) that proves the checks
+beyond the grammar, so those rows need no field split; the other checks only pick the rows
+that *may* fail one (numpy scans of the data buffer: runs of 20 digits, ``#*#``, ``:``
+counts) for the exact path.  Sort keys of the kinds most columns hold (PostgreSQL
+checkpoints, PostgreSQL and SQL Server LSNs, SCNs, binlog positions) are read from the
+buffer with numpy; the other kinds use the struct's builders.
+
 The modules, by concept: ``schema`` (the struct column's children and the kind
-dictionary), ``kinds`` (entry points, portable patterns, ``classify``), ``encode`` (numpy
-and Arrow helpers, the order-preserving key encoders), ``positions`` and ``values`` (what
-each position kind of a checkpoint and each row kind gives: check and build), ``exact``
-(rows from cdcpos values), ``batch`` (one batch, many batches).  This package exposes
-the names ``cdcpos.arrow``, ``cdcpos.polars`` and ``cdcpos.spark`` use.
+dictionary), ``kinds`` (entry points, portable patterns, the narrowed checkpoint
+expressions, ``classify``), ``scan`` (what a row's bytes contain, by numpy over the
+buffer), ``encode`` (numpy and Arrow helpers, the order-preserving key encoders),
+``positions`` and ``values`` (what each position kind of a checkpoint and each row kind
+gives: check and build), ``keys`` (sort keys from the buffer, the sort-key column),
+``exact`` (rows from cdcpos values), ``batch`` (one batch, many batches).  This package
+exposes the names ``cdcpos.arrow``, ``cdcpos.polars`` and ``cdcpos.spark`` use.
 """
 
 from __future__ import annotations
@@ -32,6 +44,7 @@ from __future__ import annotations
 from cdcpos._columnar.batch import Batch, parse_batch, parse_column
 from cdcpos._columnar.encode import as_string_array
 from cdcpos._columnar.exact import _plain_message
+from cdcpos._columnar.keys import sort_key_column
 from cdcpos._columnar.kinds import classify, entry_of
 from cdcpos._columnar.schema import (
     COUNTERS,
@@ -60,4 +73,5 @@ __all__ = [
     "kind_column",
     "parse_batch",
     "parse_column",
+    "sort_key_column",
 ]

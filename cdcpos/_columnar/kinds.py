@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -9,10 +11,10 @@ import pyarrow.compute as pc
 import cdcpos
 from cdcpos import _fastpath
 from cdcpos._bulk import _KIND_ALIASES, _entry_of
-from cdcpos._columnar.encode import (
-    _np,
-)
+from cdcpos._columnar.encode import _np
 from cdcpos._columnar.exact import _exact_rows
+from cdcpos._columnar.positions import _POSITION_KIND
+from cdcpos._columnar.scan import contains_triple, counts_in, field_bounds, long_digit_runs
 from cdcpos._columnar.schema import _KIND_CODE
 from cdcpos._columnar.values import _KINDS
 
@@ -50,71 +52,199 @@ def kind_patterns(entry: str) -> tuple[tuple[str, str], ...]:
     return _fastpath.PORTABLE_KIND_PATTERNS[entry]
 
 
+def _one_engine_checkpoints(pattern: str) -> tuple[tuple[str, str], ...]:
+    """The checkpoint expression narrowed to what needs no check beyond it:
+    ``(position kind, expression)`` for the first position terminal (PostgreSQL), then
+    ``("", expression)`` for all the known ones (the position kind not known).
+
+    A checkpoint the grammar accepts is still rejected when its two positions are of two
+    engines, or when a binlog number in it passes 2**64-1.  Each expression accepts a
+    subset of ``pattern``'s strings: those whose position matches one known position
+    terminal and whose second position is ``*`` or matches the same terminal (the known
+    terminals exclude each other, so both positions are of that kind), with position
+    numbers (``[0-9]+``) of at most 19 digits.  Those are valid checkpoints by the
+    expression alone, and their position kind is known.  No opaque position: every field
+    matches the opaque terminal, a known kind's field too (with a number too long for the
+    narrowed terminal, say).  The others (rare) are matched by ``pattern`` and checked.
+
+    The expressions are cut from ``pattern`` itself: its two position slots are the
+    alternation of ``PORTABLE_CHECKPOINT_POSITION_PATTERNS`` (asserted).
+    """
+    terminals = {
+        name: "(?:" + p.removeprefix("^(?:").removesuffix(")$") + ")"
+        for name, p in _fastpath.PORTABLE_CHECKPOINT_POSITION_PATTERNS
+    }
+    slot = "(?:" + "|".join(terminals.values()) + ")"
+    head, first_rest = pattern.split(slot, 1)
+    between, second_rest = first_rest.split(slot, 1)
+    none = "|(?:\\*))"  # the second slot is ``(?:<slot>|(?:\*))``
+    assert between.endswith("(?:") and second_rest.startswith(none), "an unexpected shape"
+    between, tail = between.removesuffix("(?:"), second_rest.removeprefix(none)
+    known = [(_POSITION_KIND[name], t) for name, t in terminals.items()]
+    pairs = [(kind, t + between + "(?:" + t + none) for kind, t in known if kind != "opaque"]
+
+    def narrowed(alternatives: str) -> str:
+        return (head + "(?:" + alternatives + ")" + tail).replace("[0-9]+", "[0-9]{1,19}")
+
+    return ((pairs[0][0], narrowed(pairs[0][1])), ("", narrowed("|".join(p for _, p in pairs))))
+
+
+_ONE_ENGINE: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+@dataclass
+class Kinds:
+    """What the portable expressions say of each row of a batch."""
+
+    codes: np.ndarray  # the kind code (-1: no expression matches)
+    proven: np.ndarray  # a checkpoint that ``_one_engine_checkpoints`` proved valid
+    positions: np.ndarray  # the position kind code of a checkpoint, where known (else -1)
+
+
 def kind_codes(texts: pa.Array, entry: str) -> np.ndarray:
-    """The kind code of each row by the portable expressions alone (-1: none matches).
+    """The kind code of each row by the portable expressions alone (-1: none matches)."""
+    return kinds_of(texts, entry).codes
+
+
+def kinds_of(texts: pa.Array, entry: str, *, with_positions: bool = False) -> Kinds:
+    """The kinds of a batch by the portable expressions.
 
     An expression runs only on the rows that pass its cheap necessary conditions (length
     and literal prefix, from ``_fastpath.PORTABLE_KIND_HINTS``) and that no earlier rule
-    took, which saves most of the regular-expression work and changes no answer.
+    took, which saves most of the regular-expression work and changes no answer.  A
+    checkpoint, always its entry's first rule, is tried with ``_one_engine_checkpoints``
+    first and with its whole expression only on the rows those reject.  ``with_positions``
+    finds the PostgreSQL checkpoints' position kind too (the others' stays -1).
     """
     n = len(texts)
     codes = np.full(n, -1, np.int8)
-    length = _np(pc.fill_null(pc.utf8_length(texts), -1))
+    proven = np.zeros(n, bool)
+    positions = np.full(n, -1, np.int8)
+    # Bytes, not characters: the grammar accepts printable ASCII only, so a row that
+    # matches has as many of each, and MAX_LENGTH bytes hold at least as many characters.
+    length = _np(pc.fill_null(pc.binary_length(texts), -1))
     undecided = (length >= 0) & (length <= cdcpos.MAX_LENGTH)
     prefixes: dict[str, np.ndarray] = {}
 
-    for kind, pattern in kind_patterns(entry):
+    def match(candidate: np.ndarray, patterns: list[str], prefix: str) -> list[np.ndarray]:
+        """The candidate rows each pattern matches (each pattern on all the candidates)."""
+        rows = np.flatnonzero(candidate)
+        if 2 * len(rows) > n:
+            # Most rows: the expression on the whole column costs less than copying them
+            # out first (and it fails fast where the literal prefix differs).
+            return [
+                np.flatnonzero(
+                    _np(pc.fill_null(pc.match_substring_regex(texts, p), False)) & candidate
+                )
+                for p in patterns
+            ]
+        if prefix:
+            if prefix not in prefixes:
+                prefixes[prefix] = _np(pc.fill_null(pc.starts_with(texts, prefix), False))
+            candidate = candidate & prefixes[prefix]
+            rows = np.flatnonzero(candidate)
+        if not len(rows):
+            return [rows for _ in patterns]
+        subset = texts.filter(pa.array(candidate))
+        return [rows[_np(pc.match_substring_regex(subset, p))] for p in patterns]
+
+    for index, (kind, pattern) in enumerate(kind_patterns(entry)):
         if not undecided.any():
             break
         shortest, longest, prefix, _ = _fastpath.PORTABLE_KIND_HINTS[kind]
         candidate = undecided & (length >= shortest)
         if longest is not None:
             candidate &= length <= longest
-        if prefix:
-            if prefix not in prefixes:
-                prefixes[prefix] = _np(pc.fill_null(pc.starts_with(texts, prefix), False))
-            candidate &= prefixes[prefix]
-        rows = np.nonzero(candidate)[0]
-        if not len(rows):
-            continue
-        subset = texts if len(rows) == n else texts.take(pa.array(rows))
-        matched = rows[_np(pc.match_substring_regex(subset, pattern))]
+        if kind == "checkpoint" and index == 0:
+            if pattern not in _ONE_ENGINE:
+                _ONE_ENGINE[pattern] = _one_engine_checkpoints(pattern)
+            # With positions: the PostgreSQL expression first (a column of one engine
+            # needs no more), then all known kinds over what it leaves.  Not one
+            # expression per position kind: each costs about a whole pass over the rows
+            # it is given, even those it rejects (measured: 20-70 ms per 180k rows).
+            narrowed = _ONE_ENGINE[pattern] if with_positions else _ONE_ENGINE[pattern][1:]
+            for position, expression in narrowed:
+                (matched,) = match(candidate, [expression], prefix)
+                codes[matched] = _KIND_CODE[kind]
+                proven[matched] = True
+                if position:
+                    positions[matched] = _KIND_CODE[position]
+                candidate[matched] = False
+                undecided[matched] = False
+        (matched,) = match(candidate, [pattern], prefix)
         codes[matched] = _KIND_CODE[kind]
         undecided[matched] = False
-    return codes
+    return Kinds(codes, proven, positions)
 
 
-# The kinds whose check can make a row invalid (the other checks only leave to the exact
-# path what the columns cannot type, which is still valid).  A checkpoint's can: two
-# positions of two engines, or a binlog number past 64 bits, are the exact path's to judge.
-_SEMANTIC_CHECKS = (
-    "date",
-    "server_time",
-    "commit_time",
-    "db2_timestamp",
-    "oracle_scn",
-    "mysql_binlog",
-    "checkpoint",
-)
+# What a row of these kinds must also pass (the checks a regular grammar cannot express);
+# classify sends the rows that may fail one to the exact path, which judges them.
+_DATE_KINDS = ("date", "server_time", "commit_time", "db2_timestamp")
+_MAX_U64_DIGITS = 19  # a longer decimal may pass 2**64-1 (the exact path says)
+
+
+def _suspects(texts: pa.Array, codes: np.ndarray, proven: np.ndarray) -> np.ndarray:
+    """Rows the portable expressions accept that may still be invalid (a superset).
+
+    * a date, ``server_time``, ``commit_time`` or Db2 timestamp that is no real instant
+      (the calendar check of ``values``, in numpy on the fixed-width text);
+    * an SCN of 20 digits or more, a binlog position with a run of 20 digits (a number
+      that may pass 2**64-1);
+    * a checkpoint that ``_one_engine_checkpoints`` did not prove: with such a run, or
+      with a second position (no ``#*#``: ``*`` is the only field that can be ``*``)
+      unless both positions have the same number of ``:``, other than one (no ``:`` is a
+      PostgreSQL LSN, two a SQL Server LSN, six a MySQL stream, or else opaque: one
+      engine either way), as ``cdcpos``'s own check of a checkpoint says before it looks
+      closer.
+    """
+    suspect = np.zeros(len(texts), bool)
+
+    def rows_of(name: str, among: np.ndarray | None = None) -> tuple[np.ndarray, pa.Array | None]:
+        mask = codes == _KIND_CODE[name]
+        if among is not None:
+            mask &= among
+        rows = np.flatnonzero(mask)
+        return rows, (texts.filter(pa.array(mask)) if len(rows) else None)
+
+    for name in _DATE_KINDS:
+        rows, subset = rows_of(name)
+        if subset is not None:
+            check = _KINDS[name][0]
+            assert check is not None
+            suspect[rows[~check(subset)]] = True
+    rows, subset = rows_of("oracle_scn")
+    if subset is not None:
+        suspect[rows[_np(pc.binary_length(subset)) > _MAX_U64_DIGITS]] = True
+    rows, subset = rows_of("mysql_binlog")
+    if subset is not None:
+        suspect[rows[long_digit_runs(subset)]] = True
+    rows, subset = rows_of("checkpoint", ~proven)
+    if subset is not None:
+        suspect[rows[long_digit_runs(subset)]] = True
+        second = ~contains_triple(subset, "#", "*")
+        if second.any():
+            pairs = subset.filter(pa.array(second))
+            starts, ends = field_bounds(pairs, "#", 8)
+            first_colons = counts_in(pairs, ":", starts[:, 2], ends[:, 2])
+            second_colons = counts_in(pairs, ":", starts[:, 5], ends[:, 5])
+            one_engine = (first_colons != 1) & (first_colons == second_colons)
+            suspect[rows[second][~one_engine]] = True
+    return suspect
 
 
 def classify(texts: pa.Array, *, kind: str | None = None) -> np.ndarray:
     """The kind code of every row (-1: invalid or null), as ``parse_many(kind=kind)`` says.
 
-    The portable expressions and the semantic checks decide; a row a check rejects (a
-    day that does not exist, an SCN beyond 64 bits) is asked of the exact path, so the
-    answer is ``parse_many``'s even where the vectorized checks are stricter.
+    The portable expressions decide, except for the rows that may fail a check the
+    grammar cannot express (``_suspects``): those are asked of the exact path, so the
+    answer is ``parse_many``'s.
     """
     entry = entry_of(kind)
-    codes = kind_codes(texts, entry)
-    for name in _SEMANTIC_CHECKS:
-        check = _KINDS[name][0]
-        rows = np.nonzero(codes == _KIND_CODE[name])[0]
-        if check is None or not len(rows):
-            continue
-        failed = rows[~check(texts.take(pa.array(rows)))]
-        if len(failed):
-            samples = texts.take(pa.array(failed)).to_pylist()
-            exact = _exact_rows(samples, kind, None, False)
-            codes[failed] = [_KIND_CODE[r["kind"]] if r["valid"] else -1 for r in exact]
+    found = kinds_of(texts, entry)
+    codes = found.codes
+    asked = np.flatnonzero(_suspects(texts, codes, found.proven))
+    if len(asked):
+        samples = texts.take(pa.array(asked)).to_pylist()
+        exact = _exact_rows(samples, kind, None, False)
+        codes[asked] = [_KIND_CODE[r["kind"]] if r["valid"] else -1 for r in exact]
     return codes

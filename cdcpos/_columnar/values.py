@@ -167,10 +167,10 @@ def _classify_positions(texts: pa.Array) -> np.ndarray:
     codes = np.full(n, -1, np.int8)
     undecided = ~_np(pc.fill_null(pc.equal(texts, "*"), True))
     for kind, pattern in POSITION_PATTERNS:
-        rows = np.nonzero(undecided)[0]
+        rows = np.flatnonzero(undecided)
         if not len(rows):
             break
-        subset = texts if len(rows) == n else texts.take(pa.array(rows))
+        subset = texts if len(rows) == n else texts.filter(pa.array(undecided))
         matched = rows[_np(pc.match_substring_regex(subset, pattern))]
         codes[matched] = _KIND_CODE[kind]
         undecided[matched] = False
@@ -200,9 +200,9 @@ def _checkpoint_check(texts: pa.Array) -> np.ndarray:
             # per checkpoint) is the exact path's to say.
             ok &= (codes == -1) | (codes == position_codes[0])
         for kind, (check, _) in _POSITIONS.items():
-            rows = np.nonzero(codes == _KIND_CODE[kind])[0]
-            if check is not None and len(rows):
-                ok[rows] &= check(fields[index].take(pa.array(rows)))
+            mask = codes == _KIND_CODE[kind]
+            if check is not None and mask.any():
+                ok[mask] &= check(fields[index].filter(pa.array(mask)))
     _checked[:] = [texts, fields, position_codes]
     return ok
 
@@ -239,9 +239,10 @@ def _checkpoint_build(texts: pa.Array) -> dict[str, Any]:
     second_part: list[tuple[np.ndarray, pa.Array]] = []
     for kind, (_, build) in _POSITIONS.items():
         code = _KIND_CODE[kind]
-        rows = np.nonzero(first_codes == code)[0]
+        mask = first_codes == code
+        rows = np.flatnonzero(mask)
         if len(rows):
-            position = build(fields[2].take(pa.array(rows)))
+            position = build(fields[2].filter(pa.array(mask)))
             domain = position.domain
             if isinstance(domain, bytes):
                 domain = _repeat(domain, len(rows), pa.binary())
@@ -250,9 +251,10 @@ def _checkpoint_build(texts: pa.Array) -> dict[str, Any]:
             for name, column in position.children.items():
                 if not name.startswith("_"):
                     typed.setdefault(name, []).append((rows, column))
-        rows = np.nonzero(second_codes == code)[0]
+        mask = second_codes == code
+        rows = np.flatnonzero(mask)
         if len(rows):
-            position = build(second_field.take(pa.array(rows)))
+            position = build(second_field.filter(pa.array(mask)))
             second_part.append((rows, _row_key(position.domain, position.key)))
     none_rows = np.nonzero(no_second)[0]
     second_part.append((none_rows, _repeat(bytes((TUPLE, END)), len(none_rows), pa.binary())))
