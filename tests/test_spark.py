@@ -2,7 +2,12 @@
 
 On the same strings, every row Spark gives equals ``cdcpos.arrow.parse`` (converted to the
 Spark types the module documents); the latest checkpoint per task by ``max_by`` on the
-sort key equals Python's.  Heavier runs are marked ``slow``.
+sort key equals Python's.
+
+Every test that starts the session is ``slow``: a JVM and its Python workers take 15-20 s
+before the first row, more than the rest of the fast suite's budget (tests/README.md).
+CI runs them (the README's test command runs both suites); ``python -m pytest -m slow
+tests/test_spark.py`` runs them alone.
 """
 
 from __future__ import annotations
@@ -65,6 +70,7 @@ def plain(row: Any) -> Any:
     return out
 
 
+@pytest.mark.slow
 def test_rows_equal_arrow_parse(spark: Any) -> None:
     texts = [*REAL, None, *corpus(150), "x" * 5000, "checkpoint:V1#1#*#0#0#*#0#0"]
     df = spark.createDataFrame([(i, t) for i, t in enumerate(texts)], "id long, position string")
@@ -82,6 +88,7 @@ def test_rows_equal_arrow_parse(spark: Any) -> None:
     )
 
 
+@pytest.mark.slow
 def test_latest_checkpoint_per_task(spark: Any) -> None:
     from pyspark.sql import functions as F
 
@@ -103,6 +110,7 @@ def test_latest_checkpoint_per_task(spark: Any) -> None:
     assert latest == {task: str(value) for task, value in expected.items()}
 
 
+@pytest.mark.slow
 def test_bad_arguments(spark: Any) -> None:
     df = spark.createDataFrame([(1, "0/1")], "id long, position string")
     with pytest.raises(ValueError, match="no column"):
