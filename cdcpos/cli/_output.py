@@ -93,9 +93,12 @@ def escape_line_breaks(json_text: str) -> str:
 def jsonl_records(block: Block, values: Iterable[Value], with_fields: bool = True) -> list[str]:
     """The JSON text of each line's record (the same as ``ENCODE(parse_record(...))``)."""
     quote = encode_basestring
-    prefix = '{"file":' + quote(block.source) + ',"line":'
+    source = quote(block.source)
+    # One f-string per record (the per-line cost of `cdcpos parse`); a checkpoint's text
+    # is its canonical form: quoted once, its fields written from it (no decoding).
     writers = FIELDS_JSON
     checkpoint = cdcpos.Checkpoint
+    checkpoint_json = checkpoint_fields_json
     records: list[str] = []
     append = records.append
     number = block.first_line
@@ -104,17 +107,17 @@ def jsonl_records(block: Block, values: Iterable[Value], with_fields: bool = Tru
         if writer is not None:
             canonical = str(value)
             quoted = quote(text)
-            head = (
-                f'{prefix}{number},"input":{quoted},"ok":true,"kind":"{value.kind}",'
-                f'"canonical":{quoted if canonical == text else quote(canonical)}'
-            )
+            shown = quoted if canonical == text else quote(canonical)
             if not with_fields:
-                append(head + "}")
-            elif type(value) is checkpoint:  # its text is its canonical form: no decoding
-                fields = checkpoint_fields_json(canonical) or writer(value)
-                append(f'{head},"fields":{fields}}}')
+                fields = ""
+            elif type(value) is checkpoint:
+                fields = f',"fields":{checkpoint_json(canonical) or writer(value)}'
             else:
-                append(f'{head},"fields":{writer(value)}}}')
+                fields = f',"fields":{writer(value)}'
+            append(
+                f'{{"file":{source},"line":{number},"input":{quoted},"ok":true,'
+                f'"kind":"{value.kind}","canonical":{shown}{fields}}}'
+            )
         else:
             append(ENCODE(parse_record(block.source, number, text, value, with_fields)))
         number += 1
