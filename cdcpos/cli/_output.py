@@ -33,7 +33,7 @@ class Output:
     def write(self, text: str) -> None:
         try:
             if self._bytes is not None:
-                self._bytes.write(text.encode("utf-8", "backslashreplace"))
+                _write_all(self._bytes, text.encode("utf-8", "backslashreplace"))
             elif self._text is not None:  # a text-only stdout (doctest, an IDE console)
                 self._text.write(text)
             else:
@@ -49,7 +49,7 @@ class Output:
             self.write(data.decode("utf-8"))
             return
         try:
-            self._bytes.write(data)
+            _write_all(self._bytes, data)
         except BrokenPipeError:
             raise
         except (OSError, ValueError) as error:
@@ -65,6 +65,20 @@ class Output:
             raise
         except (OSError, ValueError) as error:
             raise OutputError(f"cannot write to stdout: {describe_os_error(error)}") from None
+
+
+def _write_all(stream: IO[bytes], data: bytes) -> None:
+    """All of ``data``: under ``python -u`` or PYTHONUNBUFFERED, ``sys.stdout.buffer`` is
+    the unbuffered file itself, whose write() is one system call and may write part only
+    (a signal, or the reader going away mid-write) and say so instead of raising; the
+    rest, unwritten, was silently lost and a broken pipe went unseen (exit 0, not 141)."""
+    written = stream.write(data)
+    if written is not None and written >= len(data):  # buffered streams write all or raise
+        return
+    view = memoryview(data)[written or 0 :]
+    while view:
+        # None: a non-blocking stdout that would block; try again.
+        view = view[stream.write(view) or 0 :]
 
 
 # Characters str.splitlines() (and JavaScript before ES2019) take as line ends that JSON
