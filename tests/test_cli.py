@@ -454,16 +454,15 @@ def test_bad_utf8_is_reported_per_line(tmp_path: Path) -> None:
 
 def test_bad_utf8_in_a_large_block_keeps_line_numbers(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
-    path.write_bytes(b"0/1\n" * 50_000 + b"\x80\n" + b"0/2\n" * 50_000)
-    output = run("parse", "--no-fields", path).stdout.decode()
-    assert output.endswith("\n")
-    records = output.split("\n")[:-1]  # JSON-decoded where it says something: quicker
-    assert len(records) == 100_001
-    invalid = [json.loads(r)["line"] for r in records if '"ok":false' in r]
-    assert invalid == [50_001]
-    assert json.loads(records[-1]) == {
+    # Lines of 100 bytes: the bad one 250,000 bytes in, in the first read of 256 KiB.
+    filler = b"b" * 95 + b".1:4\n"
+    path.write_bytes(filler * 2_500 + b"\x80\n" + filler * 2_499 + b"0/2\n")
+    records = jsonl(run("parse", "--no-fields", path).stdout)
+    assert len(records) == 5_001
+    assert [r["line"] for r in records if not r["ok"]] == [2_501]
+    assert records[-1] == {
         "file": str(path),
-        "line": 100_001,
+        "line": 5_001,
         "input": "0/2",
         "ok": True,
         "kind": "postgres_lsn",
@@ -1017,7 +1016,7 @@ def _run_on_a_terminal(stdout_too: bool = False, pause: float = 1.0, **env: str)
 
 
 def test_progress_bar_on_a_terminal() -> None:
-    assert b"cdcpos parse: " in _run_on_a_terminal(pause=0.8)
+    assert b"cdcpos parse: " in _run_on_a_terminal(pause=0.65)
 
 
 class _Terminal(io.StringIO):

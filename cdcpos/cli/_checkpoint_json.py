@@ -181,11 +181,11 @@ def checkpoint_fields_json(text: str) -> str | None:
         if second_found is None:
             return None
         second_json = second_found[1](second_token)
-    if "#-0" in text:  # the grammar writes no leading zeros; only -0 is not canonical
-        fields = ["0" if field == "-0" else field for field in fields]
+    counters = f"{fields[1]},{fields[3]},{fields[4]},{fields[6]},{fields[7]}"
+    if "-0" in counters:  # the grammar writes no leading zeros; only -0 is not canonical
+        counters = ",".join("0" if c == "-0" else c for c in counters.split(","))
     # The version has no leading zeros either (grammar: 0|[1-9][0-9]*).
     return (
-        f'{{"version":{fields[0][12:]},"counters":[{fields[1]},{fields[3]},{fields[4]},'
-        f'{fields[6]},{fields[7]}],"engine_kind":"{kind}","position":{write(fields[2])},'
-        f'"second_position":{second_json}}}'
+        f'{{"version":{fields[0][12:]},"counters":[{counters}],"engine_kind":"{kind}",'
+        f'"position":{write(fields[2])},"second_position":{second_json}}}'
     )
