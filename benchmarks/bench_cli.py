@@ -87,10 +87,18 @@ def timed(function: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
+# The console script runs this tree's cdcpos, as the baseline in this process does (the
+# installed one may be another checkout's).
+ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+}
+
+
 def command_runner(args: list[str]) -> Callable[[], None]:
     def run() -> None:
         # Exit status 1 is validate's answer for a corpus with invalid lines.
-        result = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        result = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
         if result.returncode not in (0, 1):
             raise SystemExit(f"{' '.join(args)} exited {result.returncode}")
 
@@ -155,7 +163,12 @@ def main() -> int:
         "startup_seconds": startup,
         "corpora": {},
     }
-    print(f"cdcpos start-up (parse of an empty file): {startup:.3f}s; {args.lines} lines each")
+    results["load_average_start"] = os.getloadavg()[0]
+    print(
+        f"cdcpos start-up (parse of an empty file): {startup:.3f}s; {args.lines} lines each; "
+        f"load average {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores: ratios are only "
+        "meaningful below about 1.5, and --jobs 2 needs a free second core)"
+    )
     header = f"{'corpus':<12} {'parse_many':>10}"
     for name in SUBJECTS:
         header += f" {name:>24}"
@@ -167,13 +180,18 @@ def main() -> int:
             path = Path(directory) / f"{corpus}.txt"
             write_corpus(path, lines, args.lines)
             best = measure(path, script, args.repeats)
+            load = os.getloadavg()[0]
             row = f"{corpus:<12} {best['parse_many']:>9.2f}s"
             ratios = {}
             for name in SUBJECTS:
                 ratios[name] = best[name] / best["parse_many"]
                 row += f" {best[name]:>14.2f}s ({ratios[name]:4.2f}x)"
-            print(row, flush=True)
-            results["corpora"][corpus] = {"seconds": best, "ratio_to_parse_many": ratios}
+            print(f"{row}  (load {load:.2f})", flush=True)
+            results["corpora"][corpus] = {
+                "seconds": best,
+                "ratio_to_parse_many": ratios,
+                "load_average": load,
+            }
             path.unlink()
         if args.jobs_lines:
             path = Path(directory) / "jobs.txt"
@@ -191,6 +209,7 @@ def main() -> int:
                 "corpus": args.jobs_corpus,
                 "seconds": best,
                 "speedup": speedup,
+                "load_average": os.getloadavg()[0],
             }
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
