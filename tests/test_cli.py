@@ -22,6 +22,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import termios
 import threading
 import time
@@ -143,8 +144,9 @@ def run(
 
     ``closed`` names streams that are closed (``<&-``, ``>&-``, ``2>&-``: Python starts
     with None for them); ``stdout_to`` is ``"pipe"`` (captured), ``"full"`` (/dev/full:
-    every write fails with ENOSPC), ``"gone"`` (a reader that goes away) or ``"short"``
-    (writes that take part of the data).
+    every write fails with ENOSPC), ``"file"`` (a temporary file: a real file descriptor,
+    which ``--jobs`` workers write to themselves), ``"gone"`` (a reader that goes away) or
+    ``"short"`` (writes that take part of the data).
     """
     err_bytes = io.BytesIO()
     out_bytes = {"gone": _ReaderGone, "short": _ShortWrites}.get(stdout_to, io.BytesIO)()
@@ -153,6 +155,8 @@ def run(
         stdout = None
     elif stdout_to == "full":
         stdout = open("/dev/full", "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    elif stdout_to == "file":
+        stdout = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed below
     else:
         stdout = io.TextIOWrapper(out_bytes, encoding="utf-8")
     streams = (
@@ -173,7 +177,10 @@ def run(
         with contextlib.suppress(OSError, ValueError):  # what a dying process would drop
             if stream is not None:
                 stream.flush()
-    if stdout_to == "full" and stdout is not None:
+    if stdout_to == "file" and stdout is not None:
+        stdout.seek(0)
+        out_bytes.write(stdout.buffer.read())  # type: ignore[attr-defined]
+    if stdout_to in ("full", "file") and stdout is not None:
         with contextlib.suppress(OSError):
             stdout.close()
     return Result(status, out_bytes.getvalue(), err_bytes.getvalue())

@@ -12,6 +12,7 @@ import json
 import random
 import re._parser as re_parser
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 import cdcpos
 import cdcpos.strategies
 from cdcpos import _fastpath
-from cdcpos.cli import _checkpoint_json, _input, _jobs
+from cdcpos.cli import _checkpoint_json, _input, _jobs, parse
 from cdcpos.cli._checkpoint_json import checkpoint_fields_json
 from cdcpos.cli._fields import ENCODE, fields_of
 from cdcpos.cli._input import Block
@@ -234,22 +235,46 @@ def _mixed_corpus(path: Path, blocks: int) -> list[str]:
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "table"])
-def test_jobs_give_the_same_output_in_order(tmp_path: Path, fmt: str) -> None:
+def test_jobs_give_the_same_output_in_order(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first, second = tmp_path / "a.txt", tmp_path / "b.txt"
     _mixed_corpus(first, 3)
     second.write_bytes(b"0/2\n")
+    written_in_turn = []  # the runs where the workers wrote stdout themselves
+    monkeypatch.setattr(
+        parse,
+        "ordered_write",
+        lambda *args: written_in_turn.append(args[3]) or _jobs.ordered_write(*args),
+    )
+    direct = _jobs.direct_output_fd(sys.__stderr__) is not None  # forked workers here
     outputs = {}
-    for jobs in ("1", "2", "3"):
-        result = run("parse", "--format", fmt, "--jobs", jobs, first, second)
+    # To a pipe, blocks come back to the main process; to a file, forked workers write it.
+    for jobs, stdout_to in (("1", "pipe"), ("2", "pipe"), ("2", "file"), ("3", "file")):
+        result = run("parse", "--format", fmt, "--jobs", jobs, first, second, stdout_to=stdout_to)
         assert (result.returncode, result.stderr) == (0, b"")
-        outputs[jobs] = result.stdout
-    assert outputs["1"] == outputs["2"] == outputs["3"]
+        outputs[jobs, stdout_to] = result.stdout
+    assert len(set(outputs.values())) == 1, [len(o) for o in outputs.values()]
+    assert written_in_turn == ([2, 3] if direct else [])
     if fmt == "jsonl":
-        records = jsonl(outputs["2"])
+        records = jsonl(outputs["2", "pipe"])
         assert [r["line"] for r in records if r["file"] == str(first)] == list(
             range(1, len(records))
         )
         assert records[-1]["file"] == str(second)
+
+
+def test_jobs_writing_in_turn_with_empty_blocks(tmp_path: Path) -> None:
+    # A JSON array whose blocks are not all written (an empty file between), and nothing
+    # at all: the separators and brackets of one process.
+    path, empty = tmp_path / "a.txt", tmp_path / "empty.txt"
+    _mixed_corpus(path, 2)
+    empty.write_bytes(b"")
+    for args in ((path, empty, path), (empty,), (empty, empty)):
+        expected = run("parse", "--format", "json", "--jobs", "1", *args).stdout
+        result = run("parse", "--format", "json", "--jobs", "2", *args, stdout_to="file")
+        assert result.stdout == expected
+        json.loads(result.stdout)
 
 
 def test_jobs_with_stdin_and_no_fields(tmp_path: Path) -> None:

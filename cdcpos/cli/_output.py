@@ -30,6 +30,11 @@ class Output:
         self._text = sys.stdout
         self._bytes: IO[bytes] | None = getattr(sys.stdout, "buffer", None)
 
+    @property
+    def stream(self) -> IO[bytes] | None:
+        """The binary stdout (None when it is closed or text only)."""
+        return self._bytes
+
     def write(self, text: str) -> None:
         try:
             if self._bytes is not None:
