@@ -223,16 +223,17 @@ def test_entry_points(command: list[str]) -> None:
 def test_the_runner_in_this_process_is_the_command() -> None:
     # What the in-process runner stands in for: stdin read through its binary buffer in
     # pipe-sized reads, stdout and stderr as UTF-8 bytes, os.environ as a process has it.
-    data = b"0/1\n" * (PIPE_READ // 4 + 10)
+    data = b"b" * 95 + b".1:4\n"  # 100 bytes
+    data = data * (PIPE_READ // 100 + 1)
     reads = []
     pipe = _Pipe(data)
     while chunk := pipe.read1(_input.BLOCK_SIZE):
         reads.append(len(chunk))
-    assert reads == [PIPE_READ, 40]
+    assert reads == [PIPE_READ, 100 - PIPE_READ % 100]
     before = os.environ.get("TERM")
     result = run("parse", "--no-fields", stdin=data, TERM="dumb")
     assert os.environ.get("TERM") == before
-    assert [r["line"] for r in jsonl(result.stdout)] == list(range(1, PIPE_READ // 4 + 11))
+    assert [r["line"] for r in jsonl(result.stdout)] == list(range(1, PIPE_READ // 100 + 2))
 
 
 # ====================================================================== parse

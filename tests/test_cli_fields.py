@@ -81,7 +81,9 @@ CHECKPOINT_TEXTS = st.one_of(
 )
 
 
-@settings(max_examples=10)  # the seeded test below covers the shapes broadly
+# A small budget: drawing a checkpoint from the grammar's strategies takes up to 0.2 s, and
+# the seeded test below covers the shapes broadly; the slow suite has the big budget.
+@settings(max_examples=5)
 @given(CHECKPOINT_TEXTS)
 def test_generated_checkpoints(text: str) -> None:
     assert_same_fields(text)
@@ -142,11 +144,11 @@ def _random_checkpoint(rng: random.Random) -> str:
 def test_random_checkpoints_of_every_shape() -> None:
     # Many more shapes than the property's budget, at little cost (a seeded generator).
     rng = random.Random(12)
-    texts = [_random_checkpoint(rng) for _ in range(1500)]
+    texts = [_random_checkpoint(rng) for _ in range(1000)]
     _, problems = cdcpos.parse_many(texts, errors="collect")
     rejected = {index for index, _ in problems}
     valid = [text for index, text in enumerate(texts) if index not in rejected]
-    assert len(valid) > 1000  # the rest: binlog numbers past 64 bits
+    assert len(valid) > 650  # the rest: binlog numbers past 64 bits
     for text in valid:
         assert_same_fields(text)
     assert_same_records(valid)
@@ -321,7 +323,7 @@ def test_jobs_broken_pipe(tmp_path: Path) -> None:
 
 def test_jobs_unwritable_output(tmp_path: Path) -> None:
     path = tmp_path / "many.txt"
-    path.write_bytes(b"checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0\n" * 20_000)
+    path.write_bytes(b"checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0\n" * 10_000)  # 2 blocks
     full = run("parse", "--jobs", "2", path, stdout_to="full")
     assert full.returncode == 2
     assert full.stderr == b"cdcpos parse: cannot write to stdout: No space left on device\n"
