@@ -18,7 +18,10 @@ on a 1M-line file (two cores).
 * Parallel figure: ``parse --jobs 1`` against ``parse --jobs 2`` on a file of
   ``--jobs-lines`` lines (default 1M) of the ``valid`` corpus, alternating; the
   speed-up is the ratio of the best times.  Measure it on an idle machine: other load
-  takes the second core.
+  takes the second core.  The CPU time of each (``wait4``: the command and its workers)
+  is printed too, with the speed-up it allows on two free cores (half the CPU time of
+  ``--jobs 2`` is the least wall time two cores can give it): that figure does not
+  depend on the load.
 
 Corpora, from the committed sample ``examples/positions.txt`` repeated to N lines:
 ``examples`` (as committed: 18 valid lines of every kind and 3 invalid ones), ``valid``
@@ -87,10 +90,18 @@ def timed(function: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
+# The console script runs this tree's cdcpos, as the baseline in this process does (the
+# installed one may be another checkout's).
+ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+}
+
+
 def command_runner(args: list[str]) -> Callable[[], None]:
     def run() -> None:
         # Exit status 1 is validate's answer for a corpus with invalid lines.
-        result = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        result = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
         if result.returncode not in (0, 1):
             raise SystemExit(f"{' '.join(args)} exited {result.returncode}")
 
@@ -117,15 +128,28 @@ def measure(path: Path, script: str, repeats: int) -> dict[str, float]:
     return best
 
 
-def measure_jobs(path: Path, script: str, repeats: int) -> dict[str, float]:
-    runs = {
-        jobs: command_runner([script, "parse", "--jobs", jobs, str(path)]) for jobs in ("1", "2")
-    }
-    best = {jobs: float("inf") for jobs in runs}
+def cpu_seconds(args: list[str]) -> float:
+    """The CPU time (user + system) of a command and of the children it waited for (the
+    workers of --jobs): what it costs whatever the load."""
+    with open(os.devnull, "wb") as devnull:
+        process = subprocess.Popen(args, stdout=devnull, stderr=devnull, env=ENV)
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} exited {process.returncode}")
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure_jobs(path: Path, script: str, repeats: int) -> dict[str, dict[str, float]]:
+    """Wall time and CPU time, best of ``repeats``, of --jobs 1 and --jobs 2."""
+    commands = {jobs: [script, "parse", "--jobs", jobs, str(path)] for jobs in ("1", "2")}
+    wall = {jobs: float("inf") for jobs in commands}
+    cpu = {jobs: float("inf") for jobs in commands}
     for _ in range(repeats):
-        for jobs, run in runs.items():
-            best[jobs] = min(best[jobs], timed(run))
-    return best
+        for jobs, args in commands.items():
+            wall[jobs] = min(wall[jobs], timed(command_runner(args)))
+            cpu[jobs] = min(cpu[jobs], cpu_seconds(args))
+    return {"wall": wall, "cpu": cpu}
 
 
 def main() -> int:
@@ -155,7 +179,12 @@ def main() -> int:
         "startup_seconds": startup,
         "corpora": {},
     }
-    print(f"cdcpos start-up (parse of an empty file): {startup:.3f}s; {args.lines} lines each")
+    results["load_average_start"] = os.getloadavg()[0]
+    print(
+        f"cdcpos start-up (parse of an empty file): {startup:.3f}s; {args.lines} lines each; "
+        f"load average {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores: ratios are only "
+        "meaningful below about 1.5, and --jobs 2 needs a free second core)"
+    )
     header = f"{'corpus':<12} {'parse_many':>10}"
     for name in SUBJECTS:
         header += f" {name:>24}"
@@ -167,30 +196,45 @@ def main() -> int:
             path = Path(directory) / f"{corpus}.txt"
             write_corpus(path, lines, args.lines)
             best = measure(path, script, args.repeats)
+            load = os.getloadavg()[0]
             row = f"{corpus:<12} {best['parse_many']:>9.2f}s"
             ratios = {}
             for name in SUBJECTS:
                 ratios[name] = best[name] / best["parse_many"]
                 row += f" {best[name]:>14.2f}s ({ratios[name]:4.2f}x)"
-            print(row, flush=True)
-            results["corpora"][corpus] = {"seconds": best, "ratio_to_parse_many": ratios}
+            print(f"{row}  (load {load:.2f})", flush=True)
+            results["corpora"][corpus] = {
+                "seconds": best,
+                "ratio_to_parse_many": ratios,
+                "load_average": load,
+            }
             path.unlink()
         if args.jobs_lines:
             path = Path(directory) / "jobs.txt"
             write_corpus(path, corpora()[args.jobs_corpus], args.jobs_lines)
-            best = measure_jobs(path, script, args.repeats)
-            speedup = best["1"] / best["2"]
+            load_before = os.getloadavg()[0]
+            measured = measure_jobs(path, script, args.repeats)
+            wall, cpu = measured["wall"], measured["cpu"]
+            speedup = wall["1"] / wall["2"]
+            # On a free core one process takes its CPU time; two processes on two free
+            # cores take at least half of theirs: an upper bound of the speed-up.
+            bound = cpu["1"] / (cpu["2"] / 2)
+            load = os.getloadavg()[0]
             print(
                 f"parse --jobs 1 / --jobs 2 on {args.jobs_lines} lines ({args.jobs_corpus}): "
-                f"{best['1']:.2f}s / "
-                f"{best['2']:.2f}s = {speedup:.2f}x faster with 2 processes "
-                f"({os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f})"
+                f"{wall['1']:.2f}s / {wall['2']:.2f}s = {speedup:.2f}x faster with 2 processes "
+                f"({os.cpu_count()} cores; load average {load_before:.2f} before, {load:.2f} "
+                f"after); CPU time {cpu['1']:.2f}s / {cpu['2']:.2f}s in all processes: on "
+                f"{min(os.cpu_count() or 1, 2)} free cores at best {bound:.2f}x"
             )
             results["jobs"] = {
                 "lines": args.jobs_lines,
                 "corpus": args.jobs_corpus,
-                "seconds": best,
+                "seconds": wall,
+                "cpu_seconds": cpu,
                 "speedup": speedup,
+                "speedup_bound_from_cpu": bound,
+                "load_average": [load_before, load],
             }
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")

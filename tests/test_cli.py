@@ -1,11 +1,19 @@
-"""The ``cdcpos`` command, run as the installed console script (and ``python -m cdcpos``)
-in real subprocesses: every command, stdin and files, exit codes, JSON Lines output, and
+"""The ``cdcpos`` command: every command, stdin and files, exit codes, JSON Lines output, and
 the awkward inputs (bad UTF-8, empty files, no final newline, CRLF, BOM, huge lines).
+
+Most tests run the command in this process (``run``: ``cdcpos.cli.main`` with stdin,
+stdout and stderr of its own, as bytes, stdin cut into reads as a pipe cuts them): that
+is the whole command but the interpreter's start-up, at a hundredth of the cost.  What
+only a real process shows runs in one (``run_process``): the installed console script
+and ``python -m cdcpos``, the locale, a reader that goes away, a terminal, memory.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import fcntl
+import io
 import json
 import os
 import pty
@@ -14,11 +22,13 @@ import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import termios
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, NamedTuple
 
 import pytest
 
@@ -48,14 +58,20 @@ MODULE = [sys.executable, "-m", "cdcpos"]
 
 
 def _env(**extra: str) -> dict[str, str]:
+    """The environment of a real process: this one's without CI (no progress bar
+    decisions from the CI this runs in) and PYTHONIOENCODING, with this tree first on
+    PYTHONPATH, so that the console script runs the code under test even when another
+    checkout is the one installed."""
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "PYTHONIOENCODING")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.update(extra)
     return env
 
 
-def run(
+def run_process(
     *args: str | Path, stdin: bytes | None = None, command: list[str] = CDCPOS, **env: str
 ) -> subprocess.CompletedProcess[bytes]:
+    """The command in a real process (the console script unless ``command`` says)."""
     return subprocess.run(
         [*command, *map(str, args)],
         input=stdin if stdin is not None else b"",
@@ -63,6 +79,111 @@ def run(
         env=_env(**env),
         timeout=120,
     )
+
+
+class Result(NamedTuple):
+    """What a command gave: the fields of ``subprocess.CompletedProcess`` the tests read."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+PIPE_READ = 1 << 16  # what one read of a Linux pipe gives at most (its buffer)
+
+
+class _Pipe(io.BytesIO):
+    """stdin as a pipe gives it: at most PIPE_READ bytes per read, so that lines are cut
+    across reads where a real pipe cuts them (files are read in BLOCK_SIZE reads)."""
+
+    def read1(self, size: int | None = -1) -> bytes:
+        size = PIPE_READ if size is None or size < 0 else min(size, PIPE_READ)
+        return super().read1(size)
+
+
+class _ReaderGone(io.BytesIO):
+    """A pipe whose reader went away (``| head -1``) after reading PIPE_READ bytes."""
+
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > PIPE_READ:
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+        return super().write(data)
+
+
+class _ShortWrites(io.BytesIO):
+    """An unbuffered stdout (``python -u``) on a pipe a signal interrupts: each write
+    takes a little and says how much."""
+
+    def write(self, data: Any) -> int:
+        return super().write(bytes(data[:1000]))
+
+
+@contextlib.contextmanager
+def _environment(**env: str) -> Iterator[None]:
+    """os.environ as ``_env`` makes it for a process, for the time of an in-process run."""
+    saved = dict(os.environ)
+    try:
+        for name in ("CI", "PYTHONIOENCODING"):
+            os.environ.pop(name, None)
+        os.environ.update(env)
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def run(
+    *args: str | Path,
+    stdin: bytes | None = None,
+    closed: tuple[str, ...] = (),
+    stdout_to: str = "pipe",
+    **env: str,
+) -> Result:
+    """``cdcpos ARGS`` in this process: ``cdcpos.cli.main`` with stdin, stdout and stderr
+    of its own, UTF-8 text over bytes as a process has them.
+
+    ``closed`` names streams that are closed (``<&-``, ``>&-``, ``2>&-``: Python starts
+    with None for them); ``stdout_to`` is ``"pipe"`` (captured), ``"full"`` (/dev/full:
+    every write fails with ENOSPC), ``"file"`` (a temporary file: a real file descriptor,
+    which ``--jobs`` workers write to themselves), ``"gone"`` (a reader that goes away) or
+    ``"short"`` (writes that take part of the data).
+    """
+    err_bytes = io.BytesIO()
+    out_bytes = {"gone": _ReaderGone, "short": _ShortWrites}.get(stdout_to, io.BytesIO)()
+    stdout: IO[str] | None
+    if "stdout" in closed:
+        stdout = None
+    elif stdout_to == "full":
+        stdout = open("/dev/full", "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    elif stdout_to == "file":
+        stdout = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed below
+    else:
+        stdout = io.TextIOWrapper(out_bytes, encoding="utf-8")
+    streams = (
+        None if "stdin" in closed else io.TextIOWrapper(_Pipe(stdin or b""), encoding="utf-8"),
+        stdout,
+        None
+        if "stderr" in closed
+        else io.TextIOWrapper(err_bytes, encoding="utf-8", errors="backslashreplace"),
+    )
+    saved = (sys.stdin, sys.stdout, sys.stderr)
+    with _environment(**env):
+        sys.stdin, sys.stdout, sys.stderr = streams  # type: ignore[assignment]
+        try:
+            status = cli.main([str(arg) for arg in args])
+        finally:
+            sys.stdin, sys.stdout, sys.stderr = saved
+    for stream in streams:
+        with contextlib.suppress(OSError, ValueError):  # what a dying process would drop
+            if stream is not None:
+                stream.flush()
+    if stdout_to == "file" and stdout is not None:
+        stdout.seek(0)
+        out_bytes.write(stdout.buffer.read())  # type: ignore[attr-defined]
+    if stdout_to in ("full", "file") and stdout is not None:
+        with contextlib.suppress(OSError):
+            stdout.close()
+    return Result(status, out_bytes.getvalue(), err_bytes.getvalue())
 
 
 def jsonl(output: bytes) -> list[dict[str, Any]]:
@@ -78,16 +199,48 @@ def lines(output: bytes) -> list[str]:
     return output.decode("utf-8").splitlines()
 
 
-@pytest.fixture(params=["script", "module"])
-def command(request: pytest.FixtureRequest) -> list[str]:
-    return CDCPOS if request.param == "script" else MODULE
+# ====================================================================== entry points
+
+
+@pytest.mark.parametrize("command", [CDCPOS, MODULE], ids=["script", "module"])
+def test_entry_points(command: list[str]) -> None:
+    # The installed console script and `python -m cdcpos` are the command run in this
+    # process by every other test: the same output, and main()'s status as their own.
+    parsed = run_process("parse", EXAMPLES, command=command)
+    assert (parsed.returncode, parsed.stderr) == (0, b"")
+    assert parsed.stdout == run("parse", EXAMPLES).stdout
+    bad = run_process("validate", "--value", "4AF/B00000D0", "--value", "0/x", command=command)
+    assert bad.returncode == 1
+    assert bad.stderr == (
+        b"Invalid position '0/x': unexpected 'x' at column 3 (expected a hex digit)\n"
+    )
+    usage = run_process("frobnicate", command=command)
+    assert usage.returncode == 2
+    assert b"invalid choice: 'frobnicate'" in usage.stderr
+    assert b"Traceback" not in usage.stderr
+
+
+def test_the_runner_in_this_process_is_the_command() -> None:
+    # What the in-process runner stands in for: stdin read through its binary buffer in
+    # pipe-sized reads, stdout and stderr as UTF-8 bytes, os.environ as a process has it.
+    data = b"b" * 95 + b".1:4\n"  # 100 bytes
+    data = data * (PIPE_READ // 100 + 1)
+    reads = []
+    pipe = _Pipe(data)
+    while chunk := pipe.read1(_input.BLOCK_SIZE):
+        reads.append(len(chunk))
+    assert reads == [PIPE_READ, 100 - PIPE_READ % 100]
+    before = os.environ.get("TERM")
+    result = run("parse", "--no-fields", stdin=data, TERM="dumb")
+    assert os.environ.get("TERM") == before
+    assert [r["line"] for r in jsonl(result.stdout)] == list(range(1, PIPE_READ // 100 + 2))
 
 
 # ====================================================================== parse
 
 
-def test_parse_example_file_one_record_per_line(command: list[str]) -> None:
-    result = run("parse", EXAMPLES, command=command)
+def test_parse_example_file_one_record_per_line() -> None:
+    result = run("parse", EXAMPLES)
     assert result.returncode == 0, result.stderr
     assert result.stderr == b""
     records = jsonl(result.stdout)
@@ -309,13 +462,15 @@ def test_bad_utf8_is_reported_per_line(tmp_path: Path) -> None:
 
 def test_bad_utf8_in_a_large_block_keeps_line_numbers(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
-    path.write_bytes(b"0/1\n" * 50_000 + b"\x80\n" + b"0/2\n" * 50_000)
+    # Lines of 100 bytes: the bad one 250,000 bytes in, in the first read of 256 KiB.
+    filler = b"b" * 95 + b".1:4\n"
+    path.write_bytes(filler * 2_500 + b"\x80\n" + filler * 2_499 + b"0/2\n")
     records = jsonl(run("parse", "--no-fields", path).stdout)
-    assert len(records) == 100_001
-    assert [r["line"] for r in records if not r["ok"]] == [50_001]
+    assert len(records) == 5_001
+    assert [r["line"] for r in records if not r["ok"]] == [2_501]
     assert records[-1] == {
         "file": str(path),
-        "line": 100_001,
+        "line": 5_001,
         "input": "0/2",
         "ok": True,
         "kind": "postgres_lsn",
@@ -364,7 +519,8 @@ def test_a_huge_line_is_cut_and_reported(tmp_path: Path) -> None:
 
 def test_json_escapes_and_non_ascii(tmp_path: Path) -> None:
     data = '0/1\x00\n"\\\n\u00e9t\u00e9\n\u201c0/1\u201d\n'.encode()
-    result = run("parse", "--lenient", stdin=data, LC_ALL="C", LANG="C")
+    # A real process: the locale decides the encoding of its standard streams.
+    result = run_process("parse", "--lenient", stdin=data, LC_ALL="C", LANG="C")
     records = jsonl(result.stdout)
     assert [r["input"] for r in records] == ["0/1\x00", '"\\', "\u00e9t\u00e9", "\u201c0/1\u201d"]
     assert records[3]["canonical"] == "0/1"
@@ -385,10 +541,12 @@ def test_unreadable_file_exit_2_after_the_others(tmp_path: Path) -> None:
 
 
 def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
+    # A real pipe (tests/test_cli_robustness.py runs every writer against one in the slow
+    # suite, and against a stand-in here): output far over the pipe's buffer.
     path = tmp_path / "many.txt"
-    path.write_bytes(b"0/1\n" * 200_000)
+    path.write_bytes(b"0/1\n" * 20_000)
     process = subprocess.Popen(
-        [*CDCPOS, "parse", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [*CDCPOS, "parse", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()
     )
     assert process.stdout is not None and process.stderr is not None
     with process.stdout, process.stderr:
@@ -398,6 +556,25 @@ def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
     # As cat or grep killed by SIGPIPE look to a shell: 128 + 13 (see cdcpos.cli).
     assert process.wait(timeout=60) == 141
     assert stderr == b""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("parse", EXAMPLES),
+        ("parse", "--format", "json", EXAMPLES),
+        ("parse", "--format", "table", EXAMPLES),
+        ("convert", "--to", "postgres-padded"),
+        ("sort", "--reverse"),
+    ],
+)
+def test_short_writes_lose_nothing(args: tuple[str | Path, ...]) -> None:
+    # Under `python -u` stdout's buffer is the file itself: a write may take part of the
+    # data and say so, and the rest must still be written (it was dropped, exit 0).
+    data = b"".join(b"0/%X\n" % n for n in range(500))
+    expected = run(*args, stdin=data)
+    assert run(*args, stdin=data, stdout_to="short") == expected
+    assert expected.returncode == 0 and len(expected.stdout) > 1000
 
 
 # ====================================================================== validate
@@ -426,10 +603,10 @@ def test_validate(tmp_path: Path) -> None:
     assert run("validate", "--kind", "checkpoint", stdin=checkpoints).returncode == 0
 
 
-def test_validate_value(command: list[str]) -> None:
-    ok = run("validate", "--value", "4AF/B00000D0", "--value", "6916533", command=command)
+def test_validate_value() -> None:
+    ok = run("validate", "--value", "4AF/B00000D0", "--value", "6916533")
     assert (ok.returncode, ok.stdout, ok.stderr) == (0, b"", b"")
-    bad = run("validate", "--value", "4AF/B00000D0", "--value", "0/x", command=command)
+    bad = run("validate", "--value", "4AF/B00000D0", "--value", "0/x")
     assert bad.returncode == 1
     assert bad.stderr == (
         b"Invalid position '0/x': unexpected 'x' at column 3 (expected a hex digit)\n"
@@ -765,12 +942,12 @@ def test_help_has_examples(name: str) -> None:
     assert text.count(f"cdcpos {name} ") >= 3
 
 
-def test_top_level_help_and_version(command: list[str]) -> None:
-    result = run("--help", command=command)
+def test_top_level_help_and_version() -> None:
+    result = run("--help")
     assert result.returncode == 0
     for name in ("parse", "validate", "compare", "sort", "latest", "convert", "exit status"):
         assert name.encode() in result.stdout
-    version = run("--version", command=command)
+    version = run("--version")
     assert version.stdout == f"cdcpos {cdcpos.__version__}\n".encode()
 
 
@@ -784,9 +961,9 @@ def test_main_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     assert "cannot order" in captured.err
 
 
-def _run_on_a_terminal(stdout_too: bool = False, **env: str) -> bytes:
-    """Run `cdcpos parse` with stderr on a pseudo-terminal, its input arriving slowly;
-    what the terminal showed."""
+def _run_on_a_terminal(stdout_too: bool = False, pause: float = 1.0, **env: str) -> bytes:
+    """Run `cdcpos parse` with stderr on a pseudo-terminal, its input arriving slowly
+    (``pause`` seconds apart, past the bar's delay of 0.5 s); what the terminal showed."""
     controller, terminal = pty.openpty()
     # A fresh pty has no size; tqdm would draw a bar 0 columns wide.
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
@@ -833,7 +1010,7 @@ def _run_on_a_terminal(stdout_too: bool = False, **env: str) -> bytes:
         if started.is_set() or (stdout_too and b'"canonical"' in b"".join(shown)):
             break
         time.sleep(0.05)
-    time.sleep(1.0)
+    time.sleep(pause)
     process.stdin.write(b"0/2\n" * 1000)
     process.stdin.close()
     assert process.wait(timeout=60) == 0
@@ -846,6 +1023,44 @@ def _run_on_a_terminal(stdout_too: bool = False, **env: str) -> bytes:
     return b"".join(shown)
 
 
+def test_progress_bar_on_a_terminal() -> None:
+    assert b"cdcpos parse: " in _run_on_a_terminal(pause=0.65)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("stderr", "stdout", "env", "no_progress", "wanted"),
+    [
+        (_Terminal, io.StringIO, {}, False, True),
+        (_Terminal, io.StringIO, {"CI": "true"}, False, False),
+        (_Terminal, io.StringIO, {"CI": "false"}, False, True),
+        (_Terminal, io.StringIO, {"TERM": "dumb"}, False, False),
+        (_Terminal, _Terminal, {}, False, False),  # the records stream to that terminal
+        (_Terminal, io.StringIO, {}, True, False),  # --no-progress
+        (io.StringIO, io.StringIO, {}, False, False),  # stderr a pipe
+    ],
+)
+def test_progress_bar_only_for_a_person_watching(
+    stderr: type[IO[str]],
+    stdout: type[IO[str]],
+    env: dict[str, str],
+    no_progress: bool,
+    wanted: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The decision that the terminal tests check by what a pty shows (all of them in the
+    # slow suite, which waits past the bar's delay for each).
+    monkeypatch.setattr(sys, "stderr", stderr())
+    monkeypatch.setattr(sys, "stdout", stdout())
+    with _environment(**env):
+        assert _input.Progress.wanted(no_progress, streams_output=True) is wanted
+
+
+@pytest.mark.slow
 def test_progress_bar_on_a_terminal_only() -> None:
     assert b"cdcpos parse: " in _run_on_a_terminal()
     assert _run_on_a_terminal(CI="true") == b""
@@ -855,7 +1070,7 @@ def test_progress_bar_on_a_terminal_only() -> None:
     assert b'"canonical":"0/2"' in shown
     assert b"cdcpos parse: " not in shown
     # stderr a pipe (every other test): nothing but errors there.
-    assert run("parse", EXAMPLES).stderr == b""
+    assert run_process("parse", EXAMPLES).stderr == b""
 
 
 # ====================================================================== memory

@@ -9,18 +9,26 @@
 from __future__ import annotations
 
 import json
+import random
+import re._parser as re_parser
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cdcpos
 import cdcpos.strategies
-from cdcpos.cli import _checkpoint_json, _input, _jobs
+from cdcpos import _fastpath
+from cdcpos.cli import _checkpoint_json, _input, _jobs, parse
 from cdcpos.cli._checkpoint_json import checkpoint_fields_json
 from cdcpos.cli._fields import ENCODE, fields_of
+from cdcpos.cli._input import Block
+from cdcpos.cli._output import jsonl_records
+from cdcpos.cli._parsing import parse_record
 from tests.examples import SPEC_EXAMPLES
 from tests.test_cli import CDCPOS, _env, jsonl, run
 
@@ -55,10 +63,151 @@ def test_examples(text: str) -> None:
     assert_same_fields(text)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(cdcpos.strategies.checkpoint_strings(), cdcpos.strategies.strings("checkpoint")))
+def assert_same_records(texts: list[str], lenient: bool = False) -> None:
+    """The records `cdcpos parse` writes (checkpoints from their text, the rest by hand)
+    are the JSON of ``parse_record``, which reads the decoded values."""
+    values, problems = cdcpos.parse_many(texts, errors="collect", lenient=lenient)
+    assert problems == []
+    block = Block('a%d"b.txt', 7, texts, {})  # a file name to quote, and no format
+    expected = [
+        ENCODE(parse_record(block.source, 7 + i, text, value))
+        for i, (text, value) in enumerate(zip(texts, values, strict=True))
+    ]
+    assert jsonl_records(block, values) == expected
+
+
+CHECKPOINT_TEXTS = st.one_of(
+    cdcpos.strategies.checkpoint_strings(), cdcpos.strategies.strings("checkpoint")
+)
+
+
+# A small budget: drawing a checkpoint from the grammar's strategies takes up to 0.2 s, and
+# the seeded test below covers the shapes broadly; the slow suite has the big budget.
+@settings(max_examples=5)
+@given(CHECKPOINT_TEXTS)
 def test_generated_checkpoints(text: str) -> None:
     assert_same_fields(text)
+    assert_same_records([text])
+
+
+@pytest.mark.slow
+@settings(max_examples=1000)
+@given(CHECKPOINT_TEXTS)
+def test_generated_checkpoints_at_length(text: str) -> None:
+    assert_same_fields(text)
+    assert_same_records([text])
+
+
+def _random_checkpoint(rng: random.Random) -> str:
+    """A checkpoint of any shape the grammar allows, in any spelling: case, leading
+    zeros, -0 and long counters, '$' binlog files, opaque positions with JSON escapes."""
+
+    def hex_digits(n: int) -> str:
+        return "".join(rng.choice("0123456789abcdefABCDEF") for _ in range(n))
+
+    def decimal() -> str:
+        return rng.choice(["0", "00", "1", "007", "373", "677883278264080", "18446744073709551615"])
+
+    def binlog_file() -> str:
+        return rng.choice(["$", "mysql-bin-changelog", "a", "b.c-d_e", "0x"]) + "." + decimal()
+
+    def position(kind: str) -> str:
+        if kind == "postgres":
+            return f"{hex_digits(rng.randint(1, 8))}/{hex_digits(rng.randint(1, 8))}"
+        if kind == "sqlserver":
+            return f"{hex_digits(8)}:{hex_digits(8)}:{hex_digits(4)}"
+        if kind == "oracle":
+            hexes = ".".join(hex_digits(n) for n in (8, 8, 8, 4, 2, 4))
+            return f"{hexes}:{decimal()}.{decimal()}.{decimal()}"
+        if kind == "mysql":
+            if rng.random() < 0.5:
+                return f"{binlog_file()}:{decimal()}"
+            third = rng.choice(["-1", "-0", "0", "2002", "-00"])
+            return (
+                f"{binlog_file()}:{decimal()}:{third}:{decimal()}:{decimal()}:"
+                f"{binlog_file()}:{decimal()}"
+            )
+        return rng.choice(["zz-98", 'a"b\\c', "*x", "-0", "x/y", "~!"])  # opaque
+
+    kind = rng.choice(["postgres", "sqlserver", "oracle", "mysql", "opaque"])
+    second = rng.choice(["*", position(kind), position("opaque")])
+    counters = [
+        rng.choice(["0", "-0", "1", "-1", "93", "-123456789012345678901"]) for _ in range(5)
+    ]
+    version = rng.choice(["0", "1", "12"])
+    return (
+        f"checkpoint:V{version}#{counters[0]}#{position(kind)}#{counters[1]}#{counters[2]}#"
+        f"{second}#{counters[3]}#{counters[4]}"
+    )
+
+
+def test_random_checkpoints_of_every_shape() -> None:
+    # Many more shapes than the property's budget, at little cost (a seeded generator).
+    rng = random.Random(12)
+    texts = [_random_checkpoint(rng) for _ in range(1000)]
+    _, problems = cdcpos.parse_many(texts, errors="collect")
+    rejected = {index for index, _ in problems}
+    valid = [text for index, text in enumerate(texts) if index not in rejected]
+    assert len(valid) > 650  # the rest: binlog numbers past 64 bits
+    for text in valid:
+        assert_same_fields(text)
+    assert_same_records(valid)
+    # --lenient: the input is not the canonical text (quoted, padded).
+    assert_same_records([f' "{text}" ' for text in valid[:200]], lenient=True)
+
+
+# Characters JSON escapes (ensure_ascii=False: `"`, `\` and the C0 controls) and those
+# `cdcpos parse` escapes after it (cdcpos.cli._output._RAW_IN_JSON).
+NEEDS_ESCAPING = {'"', "\\", *map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0))}
+
+
+def _characters(pattern: str) -> set[str] | None:
+    """Every character the expression can consume, or None when it cannot say (a negated
+    class, '.', a category): a walk of the parsed expression."""
+    found: set[str] = set()
+
+    def walk(items: Any) -> bool:
+        for op, arg in items:
+            name = str(op)
+            if name == "LITERAL":
+                found.add(chr(arg))
+            elif name == "IN":
+                for inner, value in arg:
+                    if str(inner) == "LITERAL":
+                        found.add(chr(value))
+                    elif str(inner) == "RANGE":
+                        found.update(map(chr, range(value[0], value[1] + 1)))
+                    else:  # NEGATE, CATEGORY: not a closed set
+                        return False
+            elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                if not walk(arg[2]):
+                    return False
+            elif name == "SUBPATTERN":
+                if not walk(arg[-1]):
+                    return False
+            elif name == "BRANCH":
+                if not all(walk(branch) for branch in arg[1]):
+                    return False
+            elif name == "ASSERT":  # the lookahead for the '#' after the field
+                continue
+            elif name != "AT":
+                return False
+        return True
+
+    return found if walk(re_parser.parse(pattern)) else None
+
+
+def test_structured_positions_need_no_json_escaping() -> None:
+    # What lets _checkpoint_json write binlog files and the other structured positions
+    # without quoting them: the grammar's own character classes.
+    for terminal in set(_checkpoint_json._WRITERS) - {"OPAQUE_POSITION"}:
+        characters = _characters(_fastpath.TERMINAL_PATTERNS[terminal])
+        assert characters is not None, terminal
+        assert characters.isdisjoint(NEEDS_ESCAPING), terminal
+        assert all(c.isascii() and c.isprintable() for c in characters), terminal
+    # The walk itself: it sees what it must.
+    assert _characters("[a-c]x") == {"a", "b", "c", "x"}
+    assert _characters('(?:\\$|[^"])') is None
 
 
 def test_every_position_terminal_of_the_grammar_has_a_writer() -> None:
@@ -88,22 +237,46 @@ def _mixed_corpus(path: Path, blocks: int) -> list[str]:
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "table"])
-def test_jobs_give_the_same_output_in_order(tmp_path: Path, fmt: str) -> None:
+def test_jobs_give_the_same_output_in_order(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first, second = tmp_path / "a.txt", tmp_path / "b.txt"
     _mixed_corpus(first, 3)
     second.write_bytes(b"0/2\n")
+    written_in_turn = []  # the runs where the workers wrote stdout themselves
+    monkeypatch.setattr(
+        parse,
+        "ordered_write",
+        lambda *args: written_in_turn.append(args[3]) or _jobs.ordered_write(*args),
+    )
+    direct = _jobs.direct_output_fd(sys.__stderr__) is not None  # forked workers here
     outputs = {}
-    for jobs in ("1", "2", "3"):
-        result = run("parse", "--format", fmt, "--jobs", jobs, first, second)
+    # To a pipe, blocks come back to the main process; to a file, forked workers write it.
+    for jobs, stdout_to in (("1", "pipe"), ("2", "pipe"), ("2", "file"), ("3", "file")):
+        result = run("parse", "--format", fmt, "--jobs", jobs, first, second, stdout_to=stdout_to)
         assert (result.returncode, result.stderr) == (0, b"")
-        outputs[jobs] = result.stdout
-    assert outputs["1"] == outputs["2"] == outputs["3"]
+        outputs[jobs, stdout_to] = result.stdout
+    assert len(set(outputs.values())) == 1, [len(o) for o in outputs.values()]
+    assert written_in_turn == ([2, 3] if direct else [])
     if fmt == "jsonl":
-        records = jsonl(outputs["2"])
+        records = jsonl(outputs["2", "pipe"])
         assert [r["line"] for r in records if r["file"] == str(first)] == list(
             range(1, len(records))
         )
         assert records[-1]["file"] == str(second)
+
+
+def test_jobs_writing_in_turn_with_empty_blocks(tmp_path: Path) -> None:
+    # A JSON array whose blocks are not all written (an empty file between), and nothing
+    # at all: the separators and brackets of one process.
+    path, empty = tmp_path / "a.txt", tmp_path / "empty.txt"
+    _mixed_corpus(path, 2)
+    empty.write_bytes(b"")
+    for args in ((path, empty, path), (empty,), (empty, empty)):
+        expected = run("parse", "--format", "json", "--jobs", "1", *args).stdout
+        result = run("parse", "--format", "json", "--jobs", "2", *args, stdout_to="file")
+        assert result.stdout == expected
+        json.loads(result.stdout)
 
 
 def test_jobs_with_stdin_and_no_fields(tmp_path: Path) -> None:
@@ -138,13 +311,31 @@ def test_jobs_auto(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert _jobs.choose_jobs(None, [str(large)]) == 1
 
 
-def test_jobs_broken_pipe_and_unwritable_output(tmp_path: Path) -> None:
+def test_jobs_broken_pipe(tmp_path: Path) -> None:
+    # A real pipe: the pool must stop with the reader gone, quietly.
     path = tmp_path / "many.txt"
-    path.write_bytes(b"checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0\n" * 100_000)
+    path.write_bytes(b"checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0\n" * 20_000)  # 4 blocks
     script = 'set -o pipefail; "$CDCPOS" parse --jobs 2 "$P" | head -1 > /dev/null; echo $?'
     env = {**_env(), "CDCPOS": CDCPOS[0], "P": str(path)}
     piped = subprocess.run(["bash", "-c", script], capture_output=True, env=env, timeout=120)
     assert (piped.stdout, piped.stderr) == (b"141\n", b"")
+
+
+def test_jobs_unwritable_output(tmp_path: Path) -> None:
+    path = tmp_path / "many.txt"
+    path.write_bytes(b"checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0\n" * 10_000)  # 2 blocks
+    full = run("parse", "--jobs", "2", path, stdout_to="full")
+    assert full.returncode == 2
+    assert full.stderr == b"cdcpos parse: cannot write to stdout: No space left on device\n"
+    gone = run("parse", "--jobs", "2", path, stdout_to="gone")
+    assert (gone.returncode, gone.stderr) == (141, b"")
+
+
+@pytest.mark.slow
+def test_jobs_unwritable_output_in_a_shell(tmp_path: Path) -> None:
+    path = tmp_path / "many.txt"
+    path.write_bytes(b"checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0\n" * 100_000)
+    env = {**_env(), "CDCPOS": CDCPOS[0], "P": str(path)}
     full = subprocess.run(
         ["bash", "-c", '"$CDCPOS" parse --jobs 2 "$P" > /dev/full'],
         capture_output=True,

@@ -1,6 +1,7 @@
-"""Parquet on the command line, in real subprocesses: ``--column NAME`` reads a column of a
-Parquet file as lines (parse, validate, sort, latest), and ``parse --format parquet
---output FILE`` writes the columns of ``cdcpos.arrow.parse``."""
+"""Parquet on the command line (in this process, as tests/test_cli.py runs it; in a real
+one where imports are the subject): ``--column NAME`` reads a column of a Parquet file as
+lines (parse, validate, sort, latest), and ``parse --format parquet --output FILE`` writes
+the columns of ``cdcpos.arrow.parse``."""
 
 from __future__ import annotations
 

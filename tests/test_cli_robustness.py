@@ -4,7 +4,9 @@ away, column numbers in other scripts, lines over the limit wherever the reads c
 line separators inside JSON strings, inputs of different layouts, values given as file
 names, positions without a common order and JSON nested beyond the recursion limit.
 
-Each class is one class of defect; each test runs the installed console script.
+Each class is one class of defect.  The commands run in this process (tests/test_cli.py,
+``run``) but where the stream a shell hands the interpreter is the subject: there, one
+command runs in a real shell in the fast suite, every command in the slow one.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 import pytest
 
 from cdcpos.cli import _input
-from tests.test_cli import CDCPOS, _env, jsonl, lines, run
+from tests.test_cli import CDCPOS, Result, _env, jsonl, lines, run
 
 LIMIT = _input.LINE_LIMIT
 BLOCK = _input.BLOCK_SIZE
@@ -34,7 +36,7 @@ def shell(script: str, stdin: bytes = b"", **paths: Path) -> subprocess.Complete
     )
 
 
-def one_line_error(result: subprocess.CompletedProcess[bytes]) -> str:
+def one_line_error(result: Result | subprocess.CompletedProcess[bytes]) -> str:
     """The stderr of a failed command: exactly one line, no traceback."""
     assert b"Traceback" not in result.stderr, result.stderr
     text = result.stderr.decode()
@@ -63,31 +65,81 @@ WRITERS = [
     "--version",
 ]
 
+# Each class of surroundings runs every command in this process, with the stream as a
+# process would have it (None when closed, /dev/full, a pipe whose reader left), and once
+# in a real shell, where the interpreter's own start-up and exit handle the stream too;
+# every command in a real shell is the slow suite's.
+
+
+def arguments(args: str, **paths: Path) -> list[str]:
+    """A WRITERS entry as arguments, $NAME replaced by the path."""
+    return [str(paths[word[1:]]) if word.startswith("$") else word for word in args.split()]
+
+
+UNWRITABLE = [(">&-", "it is closed"), ("> /dev/full", "No space left on device")]
+
+
+CLOSED_STDIN = [
+    "parse",
+    "validate",
+    "sort",
+    "latest",
+    "convert --to postgres",
+    "parse - $SMALL",
+]
+
 
 class TestUnwritableOutput:
     """stdout closed (``>&-``) or a full disk (``> /dev/full``): one line, exit 2."""
 
-    @pytest.mark.parametrize("args", WRITERS)
-    @pytest.mark.parametrize(
-        ("redirect", "reason"),
-        [(">&-", "it is closed"), ("> /dev/full", "No space left on device")],
-    )
-    def test_one_line_and_exit_2(self, args: str, redirect: str, reason: str, small: Path) -> None:
-        result = shell(f"$CDCPOS {args} {redirect}", SMALL=small)
+    @staticmethod
+    def check(result: Result | subprocess.CompletedProcess[bytes], reason: str) -> None:
         assert result.returncode == 2, result.stderr
         message = one_line_error(result)
         assert message.startswith("cdcpos")
         assert message.endswith(f": cannot write to stdout: {reason}\n")
 
+    @pytest.mark.parametrize("args", WRITERS)
+    @pytest.mark.parametrize(("redirect", "reason"), UNWRITABLE)
+    def test_one_line_and_exit_2(self, args: str, redirect: str, reason: str, small: Path) -> None:
+        closed = ("stdout",) if redirect == ">&-" else ()
+        stdout_to = "full" if redirect == "> /dev/full" else "pipe"
+        result = run(*arguments(args, SMALL=small), closed=closed, stdout_to=stdout_to)
+        self.check(result, reason)
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            pytest.param(args, marks=[] if args == "parse $SMALL" else pytest.mark.slow)
+            for args in WRITERS
+        ],
+    )
+    @pytest.mark.parametrize(("redirect", "reason"), UNWRITABLE)
+    def test_in_a_shell(self, args: str, redirect: str, reason: str, small: Path) -> None:
+        self.check(shell(f"$CDCPOS {args} {redirect}", SMALL=small), reason)
+
     def test_validate_writes_nothing_so_a_closed_stdout_is_fine(self, small: Path) -> None:
         # Like `grep -q`: nothing is written, so nothing fails.
+        result = run("validate", small, closed=("stdout",))
+        assert (result.returncode, result.stderr) == (0, b"")
+
+    @pytest.mark.slow
+    def test_validate_with_stdout_closed_in_a_shell(self, small: Path) -> None:
         result = shell("$CDCPOS validate $SMALL >&-", SMALL=small)
         assert (result.returncode, result.stderr) == (0, b"")
 
-    @pytest.mark.parametrize(
-        "args", ["parse", "validate", "sort", "latest", "convert --to postgres", "parse - $SMALL"]
-    )
+    @pytest.mark.parametrize("args", CLOSED_STDIN)
     def test_closed_stdin_is_an_unreadable_input(self, args: str, small: Path) -> None:
+        result = run(*arguments(args, SMALL=small), closed=("stdin",))
+        assert result.returncode == 2
+        message = one_line_error(result)
+        assert message.endswith(": cannot read <stdin>: stdin is closed\n")
+
+    @pytest.mark.parametrize(
+        "args",
+        [pytest.param(a, marks=[] if a == "parse" else pytest.mark.slow) for a in CLOSED_STDIN],
+    )
+    def test_closed_stdin_in_a_shell(self, args: str, small: Path) -> None:
         result = shell(f"$CDCPOS {args} <&-", SMALL=small)
         assert result.returncode == 2
         message = one_line_error(result)
@@ -95,34 +147,52 @@ class TestUnwritableOutput:
 
     def test_closed_stderr_changes_nothing_but_the_messages(self, small: Path) -> None:
         # The unreadable file still makes the status 2 (an exception would make it 1).
+        result = run("validate", small, "/nonexistent", closed=("stderr",))
+        assert result.returncode == 2
+        bad = run("validate", "--value", "0/x", closed=("stderr",))
+        assert bad.returncode == 1
+        written = run("parse", small, closed=("stderr",))
+        assert len(lines(written.stdout)) == 2
+        # A real process: stderr closed before the interpreter starts.
+        assert shell("$CDCPOS validate --value 0/x 2>&-").returncode == 1
+
+    @pytest.mark.slow
+    def test_closed_stderr_in_a_shell(self, small: Path) -> None:
         result = shell("$CDCPOS validate $SMALL /nonexistent 2>&-", SMALL=small)
         assert result.returncode == 2
-        bad = shell("$CDCPOS validate --value 0/x 2>&-")
-        assert bad.returncode == 1
         written = shell("$CDCPOS parse $SMALL 2>&- | wc -l", SMALL=small)
         assert written.stdout.strip() == b"2"
 
 
+PIPELINES = [
+    "parse $MANY",
+    "parse --format json $MANY",
+    "parse --format table $MANY",
+    "parse --no-fields $MANY",
+    "sort $MANY",
+    "convert --to postgres-padded < $MANY",
+]
+
+
 class TestBrokenPipe:
-    """The reader goes away (``| head -1``): quiet, and the status a shell gives ``cat``."""
+    """The reader goes away (``| head -1``): quiet, and the status a shell gives ``cat``.
+    (tests/test_cli.py and tests/test_cli_fields.py run one each in a real pipe.)"""
 
     @pytest.fixture
     def many(self, tmp_path: Path) -> Path:
         path = tmp_path / "many.txt"
-        path.write_bytes(b"0/1\n" * 300_000)
+        path.write_bytes(b"0/1\n" * 20_000)  # output far over a pipe's buffer
         return path
 
-    @pytest.mark.parametrize(
-        "args",
-        [
-            "parse $MANY",
-            "parse --format json $MANY",
-            "parse --format table $MANY",
-            "parse --no-fields $MANY",
-            "sort $MANY",
-            "convert --to postgres-padded < $MANY",
-        ],
-    )
+    @pytest.mark.parametrize("args", PIPELINES)
+    def test_like_cat(self, args: str, many: Path) -> None:
+        words, _, source = args.partition(" < ")
+        stdin = Path(source.replace("$MANY", str(many))).read_bytes() if source else None
+        result = run(*arguments(words, MANY=many), stdin=stdin, stdout_to="gone")
+        assert (result.returncode, result.stderr) == (141, b"")
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize("args", PIPELINES)
     def test_like_cat_in_a_pipeline(self, args: str, many: Path) -> None:
         script = f"set -o pipefail; $CDCPOS {args} | head -1 > /dev/null; echo $?"
         result = shell(script, MANY=many)
@@ -193,21 +263,37 @@ class TestLongLines:
             else:
                 assert record["ok"], record
 
+    @staticmethod
+    def filler(size: int) -> bytes:
+        """``size`` bytes of valid short lines (MySQL binlog positions of 100 bytes and
+        one shorter): few lines, so that the long line's place costs little to reach."""
+        if size == 0:
+            return b""
+        whole, rest = divmod(size, 100)
+        if 0 < rest < 6:  # too short for a position: the last whole line takes it
+            whole, rest = whole - 1, rest + 100
+        lines = [b"b" * 95 + b".1:4\n"] * whole
+        if rest:
+            lines.append(b"c" * (rest - 5) + b".1:4\n")
+        return b"".join(lines)
+
     @pytest.mark.parametrize(
         "offset",
-        [0, LIMIT - 10, BLOCK - 100_001, BLOCK - 70_000, BLOCK - 1, BLOCK + 3],
+        [0, 6, LIMIT - 10, BLOCK - 100_001, BLOCK - 70_000, BLOCK - 1, BLOCK + 3],
     )
     @pytest.mark.parametrize("source", ["file", "stdin"])
     def test_a_100_kb_line_anywhere(self, tmp_path: Path, offset: int, source: str) -> None:
-        # Short lines up to about `offset` bytes, the long line, then short lines again.
-        before = max(offset // 4, 0)
-        data = b"0/1\n" * before + b"x" * 100_000 + b"\n" + b"0/2\n" * 3000
+        # Short lines up to `offset` bytes, the long line, then short lines again.
+        before = self.filler(offset)
+        assert len(before) == offset
+        data = before + b"x" * 100_000 + b"\n" + b"0/2\n" * 3000
         path = tmp_path / "in.txt"
         path.write_bytes(data)
         args = ("parse", "--no-fields", *((path,) if source == "file" else ()))
         result = run(*args, stdin=None if source == "file" else data)
         assert result.returncode == 0
-        self.check(jsonl(result.stdout), {before + 1}, before + 3001)
+        count = before.count(b"\n")
+        self.check(jsonl(result.stdout), {count + 1}, count + 3001)
 
     @pytest.mark.parametrize(
         ("line", "too_long"),

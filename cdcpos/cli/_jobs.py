@@ -1,10 +1,13 @@
 """``--jobs N``: blocks of input lines handled by N worker processes, output in input order,
 in constant memory.
 
-The main process reads (raw bytes, cheap), hands each block to a worker, and writes each
-block's output when its turn comes; at most ``2 * N`` blocks are in flight, so memory does
-not grow with the input.  Workers are forked where the platform allows (they inherit the
-compiled expressions, warmed up before the fork), spawned elsewhere.
+The main process reads (raw bytes, cheap) and hands each block to a worker; at most
+``2 * N`` blocks are in flight, so memory does not grow with the input.  Workers are
+forked where the platform allows (they inherit the compiled expressions, warmed up before
+the fork), spawned elsewhere.  Forked workers write each block's output to stdout
+themselves when its turn comes (``ordered_write``); otherwise (spawned workers, a stdout
+without a file descriptor) the output comes back to the main process, which writes it in
+order (``ordered_map``).
 
 Default (``--jobs auto``): the number of cores available to the process when the input is
 regular files of at least ``LARGE_INPUT`` bytes in all; 1 for stdin, pipes and smaller
@@ -14,6 +17,7 @@ input, where starting workers costs more than it saves.
 from __future__ import annotations
 
 import argparse
+import errno
 import multiprocessing
 import os
 import signal
@@ -25,7 +29,15 @@ from typing import Any, TypeVar
 
 from cdcpos.cli._input import STDIN
 
-__all__ = ["LARGE_INPUT", "available_cores", "choose_jobs", "jobs_argument", "ordered_map"]
+__all__ = [
+    "LARGE_INPUT",
+    "available_cores",
+    "choose_jobs",
+    "direct_output_fd",
+    "jobs_argument",
+    "ordered_map",
+    "ordered_write",
+]
 
 #: Below this many bytes of input, --jobs auto uses one process.
 LARGE_INPUT = 8 << 20
@@ -115,3 +127,112 @@ def _worker_start() -> None:
     # Ctrl-C reaches every process of the terminal's group: the main process stops the
     # pool; workers must not each print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# ====================================================================== writing in turn
+#
+# Handing each block's output back to the main process costs as much as a third of the
+# parse: the worker pickles it, the pipe copies it, the main process's result thread
+# unpickles it, all under one GIL with the reading.  Where the workers are forked, they
+# share stdout's open file: each writes its own block when its turn comes (a counter and
+# a condition shared by fork), so output never crosses a pipe between processes.
+
+
+class _Turns:
+    """What the forked workers share: whose turn it is, whether any block wrote yet (the
+    separators of a JSON array), the file descriptor."""
+
+    def __init__(self, context: Any, fd: int) -> None:
+        self.turn = context.Value("q", 0, lock=False)
+        self.wrote = context.Value("b", 0, lock=False)
+        self.condition = context.Condition()
+        self.fd = fd
+
+
+_turns: _Turns | None = None  # in a worker: set before the fork, inherited
+
+
+def direct_output_fd(stream: Any) -> int | None:
+    """The file descriptor workers can write to in turn: forked workers only (spawned
+    ones do not share the parent's open file), a stream with a real descriptor."""
+    if _context().get_start_method() != "fork":
+        return None
+    try:
+        fd = int(stream.fileno())
+        os.fstat(fd)
+    except (AttributeError, OSError, ValueError):
+        return None
+    return fd
+
+
+def ordered_write(
+    work: Callable[[Spec, Item], bytes],
+    spec: Spec,
+    items: Iterable[Item],
+    jobs: int,
+    fd: int,
+    separators: tuple[bytes, bytes] = (b"", b""),
+    warm_up: Callable[[], object] | None = None,
+) -> bool:
+    """Write ``work(spec, item)`` for each item to ``fd``, in order, from ``jobs`` forked
+    workers; each non-empty output after ``separators[0]`` (the first) or
+    ``separators[1]`` (the others).  Whether anything was written.
+
+    A failed write raises its ``OSError`` here (``BrokenPipeError`` for a reader gone).
+    """
+    global _turns
+    if warm_up is not None:
+        warm_up()
+    turns = _turns = _Turns(_context(), fd)
+    try:
+        with _context().Pool(jobs, initializer=_worker_start) as pool:
+            pending: deque[Any] = deque()
+            for number, item in enumerate(items):
+                task = (work, spec, number, item, separators)
+                pending.append(pool.apply_async(_write_in_turn, task))
+                if len(pending) >= 2 * jobs:
+                    _raise_failure(pending.popleft().get())
+            while pending:
+                _raise_failure(pending.popleft().get())
+    finally:
+        _turns = None
+    return bool(turns.wrote.value)
+
+
+def _raise_failure(failure: tuple[int, str] | None) -> None:
+    if failure is not None:
+        number, message = failure
+        error_class = BrokenPipeError if number == errno.EPIPE else OSError
+        raise error_class(number, message)
+
+
+def _write_in_turn(
+    work: Callable[[Spec, Item], bytes],
+    spec: Spec,
+    number: int,
+    item: Item,
+    separators: tuple[bytes, bytes],
+) -> tuple[int, str] | None:
+    """In a worker: the block's output, written when the blocks before it are; the
+    failure of the write as (errno, message), which the main process raises."""
+    data = work(spec, item)
+    turns = _turns
+    assert turns is not None, "ordered_write's workers are forked after _turns is set"
+    with turns.condition:
+        while turns.turn.value != number:
+            turns.condition.wait()
+        try:
+            if data:
+                data = separators[1 if turns.wrote.value else 0] + data
+                turns.wrote.value = 1
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(turns.fd, view) :]
+        except OSError as error:
+            return error.errno or 0, error.strerror or str(error)
+        finally:
+            # The next block writes (or fails the same way): nobody waits for a turn
+            # that never comes, and the main process stops the pool on the failure.
+            turns.turn.value = number + 1
+            turns.condition.notify_all()
+    return None

@@ -30,10 +30,15 @@ class Output:
         self._text = sys.stdout
         self._bytes: IO[bytes] | None = getattr(sys.stdout, "buffer", None)
 
+    @property
+    def stream(self) -> IO[bytes] | None:
+        """The binary stdout (None when it is closed or text only)."""
+        return self._bytes
+
     def write(self, text: str) -> None:
         try:
             if self._bytes is not None:
-                self._bytes.write(text.encode("utf-8", "backslashreplace"))
+                _write_all(self._bytes, text.encode("utf-8", "backslashreplace"))
             elif self._text is not None:  # a text-only stdout (doctest, an IDE console)
                 self._text.write(text)
             else:
@@ -49,7 +54,7 @@ class Output:
             self.write(data.decode("utf-8"))
             return
         try:
-            self._bytes.write(data)
+            _write_all(self._bytes, data)
         except BrokenPipeError:
             raise
         except (OSError, ValueError) as error:
@@ -65,6 +70,20 @@ class Output:
             raise
         except (OSError, ValueError) as error:
             raise OutputError(f"cannot write to stdout: {describe_os_error(error)}") from None
+
+
+def _write_all(stream: IO[bytes], data: bytes) -> None:
+    """All of ``data``: under ``python -u`` or PYTHONUNBUFFERED, ``sys.stdout.buffer`` is
+    the unbuffered file itself, whose write() is one system call and may write part only
+    (a signal, or the reader going away mid-write) and say so instead of raising; the
+    rest, unwritten, was silently lost and a broken pipe went unseen (exit 0, not 141)."""
+    written = stream.write(data)
+    if written is not None and written >= len(data):  # buffered streams write all or raise
+        return
+    view = memoryview(data)[written or 0 :]
+    while view:
+        # None: a non-blocking stdout that would block; try again.
+        view = view[stream.write(view) or 0 :]
 
 
 # Characters str.splitlines() (and JavaScript before ES2019) take as line ends that JSON
@@ -93,9 +112,12 @@ def escape_line_breaks(json_text: str) -> str:
 def jsonl_records(block: Block, values: Iterable[Value], with_fields: bool = True) -> list[str]:
     """The JSON text of each line's record (the same as ``ENCODE(parse_record(...))``)."""
     quote = encode_basestring
-    prefix = '{"file":' + quote(block.source) + ',"line":'
+    source = quote(block.source)
+    # One f-string per record (the per-line cost of `cdcpos parse`); a checkpoint's text
+    # is its canonical form: quoted once, its fields written from it (no decoding).
     writers = FIELDS_JSON
     checkpoint = cdcpos.Checkpoint
+    checkpoint_json = checkpoint_fields_json
     records: list[str] = []
     append = records.append
     number = block.first_line
@@ -104,17 +126,17 @@ def jsonl_records(block: Block, values: Iterable[Value], with_fields: bool = Tru
         if writer is not None:
             canonical = str(value)
             quoted = quote(text)
-            head = (
-                f'{prefix}{number},"input":{quoted},"ok":true,"kind":"{value.kind}",'
-                f'"canonical":{quoted if canonical == text else quote(canonical)}'
-            )
+            shown = quoted if canonical == text else quote(canonical)
             if not with_fields:
-                append(head + "}")
-            elif type(value) is checkpoint:  # its text is its canonical form: no decoding
-                fields = checkpoint_fields_json(canonical) or writer(value)
-                append(f'{head},"fields":{fields}}}')
+                fields = ""
+            elif type(value) is checkpoint:
+                fields = f',"fields":{checkpoint_json(canonical) or writer(value)}'
             else:
-                append(f'{head},"fields":{writer(value)}}}')
+                fields = f',"fields":{writer(value)}'
+            append(
+                f'{{"file":{source},"line":{number},"input":{quoted},"ok":true,'
+                f'"kind":"{value.kind}","canonical":{shown}{fields}}}'
+            )
         else:
             append(ENCODE(parse_record(block.source, number, text, value, with_fields)))
         number += 1

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import cdcpos
 from cdcpos.cli._checkpoint_json import checkpoint_fields_json
-from cdcpos.cli._common import KINDS, RAW, Options, Parents, UsageError, options_of
+from cdcpos.cli._common import (
+    KINDS,
+    RAW,
+    Options,
+    OutputError,
+    Parents,
+    UsageError,
+    describe_os_error,
+    options_of,
+)
 from cdcpos.cli._input import Block, Input, RawBlock, split_raw
-from cdcpos.cli._jobs import choose_jobs, jobs_argument, ordered_map
+from cdcpos.cli._jobs import (
+    choose_jobs,
+    direct_output_fd,
+    jobs_argument,
+    ordered_map,
+    ordered_write,
+)
 from cdcpos.cli._output import (
     TABLE_HEADER,
     Output,
@@ -141,7 +157,23 @@ def run(args: argparse.Namespace) -> int:
         out.write("[")
     elif spec.format == "table":
         out.write(TABLE_HEADER)
-    outputs = ordered_map(render, spec, source.raw_blocks(), jobs, lambda: _warm_up(spec))
+    fd = direct_output_fd(out.stream) if jobs > 1 else None
+    if fd is not None:
+        # Workers write their blocks to stdout in turn (see cdcpos.cli._jobs): what this
+        # process wrote goes first.
+        out.flush()
+        separators = (b"\n", b",\n") if spec.format == "json" else (b"", b"")
+        try:
+            first = not ordered_write(
+                render, spec, source.raw_blocks(), jobs, fd, separators, lambda: _warm_up(spec)
+            )
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(f"cannot write to stdout: {describe_os_error(error)}") from None
+        outputs: Iterable[bytes] = ()
+    else:
+        outputs = ordered_map(render, spec, source.raw_blocks(), jobs, lambda: _warm_up(spec))
     for data in outputs:
         if not data:
             continue
