@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import gc
 import os
 import pickle
@@ -311,8 +312,13 @@ def test_the_key_only_decode_equals_the_full_one_big_budget(text: str) -> None:
     check_key_only_decode(text)
 
 
+@functools.cache  # once per kind, not per example: building a strategy costs more than a draw
+def checkpoint_strings_of(kind: str) -> st.SearchStrategy[str]:
+    return strategies.checkpoint_strings(position_kind=kind)
+
+
 def check_key_only_decode_of_kind(kind: str, data: st.DataObject) -> None:
-    text = data.draw(strategies.checkpoint_strings(position_kind=kind))
+    text = data.draw(checkpoint_strings_of(kind))
     key = checkpoint_order.checkpoint_sort_key(text)
     assert key == checkpoint_module.decode_checkpoint(text)[7]
     assert key[0] == "checkpoint:" + cdcpos.parse_checkpoint(text).position._domain

@@ -4,6 +4,7 @@ arguments that contradict each other are refused."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Any
 
@@ -31,6 +32,23 @@ KNOWN_SHAPES = {
 }
 
 
+# Built once per engine, not once per example: building and validating a strategy costs
+# more than drawing from it.
+@functools.cache
+def checkpoint_strings_for(engine: str) -> st.SearchStrategy[str]:
+    return strategies.checkpoint_strings(engine=engine)
+
+
+@functools.cache
+def requests_for(engine: str) -> st.SearchStrategy[dict[str, Any]]:
+    return strategies.start_replication_task_requests(engine=engine)
+
+
+@functools.cache
+def checkpoints_for(engine: str, kind: str | None) -> st.SearchStrategy[cdcpos.Checkpoint]:
+    return strategies.checkpoints(engine=engine, position_kind=kind)
+
+
 def test_every_source_engine_is_classified() -> None:
     # The two tables above are written from the reference; the engine list is the core's.
     assert "mongodb" in SOURCE_ENGINES and "docdb" in SOURCE_ENGINES
@@ -44,7 +62,7 @@ def test_every_source_engine_is_classified() -> None:
 def test_what_is_drawn_for_an_engine_validates_for_it(engine: str, data: st.DataObject) -> None:
     from cdcpos.aws import StartReplicationTaskRequest
 
-    text = data.draw(strategies.checkpoint_strings(engine=engine), label="checkpoint")
+    text = data.draw(checkpoint_strings_for(engine), label="checkpoint")
     checkpoint = cdcpos.parse_checkpoint(text, engine=engine)
     assert str(checkpoint) == text
     kinds = {checkpoint.engine_kind}
@@ -56,7 +74,7 @@ def test_what_is_drawn_for_an_engine_validates_for_it(engine: str, data: st.Data
     else:
         assert kinds == {"opaque"}
 
-    request = data.draw(strategies.start_replication_task_requests(engine=engine), label="request")
+    request = data.draw(requests_for(engine), label="request")
     StartReplicationTaskRequest.model_validate(request, context={"source_engine": engine})
     if "CdcStartPosition" in request:
         value = cdcpos.parse_start_position(request["CdcStartPosition"], engine=engine)
@@ -82,16 +100,17 @@ def test_engines_without_a_time_start_are_refused_one_by_the_model(engine: str) 
         StartReplicationTaskRequest.model_validate(request, context={"source_engine": engine})
 
 
+# Checkpoints drawn directly and as start positions (strings("checkpoint"),
+# values("checkpoint") and positions() draw from checkpoint_strings()).
+_ANY_CHECKPOINT = st.one_of(
+    strategies.checkpoint_strings(),
+    strategies.start_position_strings().filter(lambda s: s.startswith("checkpoint:")),
+)
+
+
 @SMALL
-@given(st.data())
-def test_checkpoints_have_one_engine(data: st.DataObject) -> None:
-    # Checkpoints drawn directly and as start positions (strings("checkpoint"),
-    # values("checkpoint") and positions() draw from checkpoint_strings()).
-    drawn = st.one_of(
-        strategies.checkpoint_strings(),
-        strategies.start_position_strings().filter(lambda s: s.startswith("checkpoint:")),
-    )
-    texts = data.draw(st.lists(drawn, min_size=3, max_size=3))
+@given(st.lists(_ANY_CHECKPOINT, min_size=3, max_size=3))
+def test_checkpoints_have_one_engine(texts: list[str]) -> None:
     for text in texts:
         checkpoint = cdcpos.parse_checkpoint(text)
         second = checkpoint.second_position
@@ -117,7 +136,7 @@ def test_conflicting_engine_and_position_kind_are_refused(engine: str, kind: str
 def test_agreeing_engine_and_position_kind_draw_that_kind(
     engine: str, kind: str | None, data: st.DataObject
 ) -> None:
-    checkpoint = data.draw(strategies.checkpoints(engine=engine, position_kind=kind))
+    checkpoint = data.draw(checkpoints_for(engine, kind))
     assert checkpoint.engine_kind == (kind or "oracle_stream")
 
 
