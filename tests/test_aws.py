@@ -31,7 +31,6 @@ from pydantic import ValidationError
 
 import cdcpos
 import cdcpos.aws
-from cdcpos import strategies
 from cdcpos.aws import (
     ERROR_TYPES,
     TASK_STATUSES,
@@ -46,6 +45,7 @@ from cdcpos.aws import (
 from cdcpos.aws._text import _tag_character_allowed
 
 from .examples import SPEC_EXAMPLES
+from .shared_strategies import shared
 
 DATA = Path(__file__).parent / "data" / "aws"
 UTC = UTC
@@ -339,14 +339,14 @@ def check_request_reaches_the_service(data: dict[str, Any]) -> None:
 
 # Small budgets in the fast suite; the ``slow`` twins run the same checks with big ones.
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(strategies.start_replication_task_requests())
+@given(shared("start_replication_task_requests"))
 def test_any_request_reaches_the_service_whole(data: dict[str, Any]) -> None:
     check_request_reaches_the_service(data)
 
 
 @pytest.mark.slow
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(strategies.start_replication_task_requests())
+@given(shared("start_replication_task_requests"))
 def test_any_request_reaches_the_service_whole_slow(data: dict[str, Any]) -> None:
     check_request_reaches_the_service(data)
 
@@ -359,14 +359,14 @@ def check_model_json_round_trip(data: dict[str, Any]) -> None:
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(strategies.start_replication_task_requests())
+@given(shared("start_replication_task_requests"))
 def test_any_request_survives_json(data: dict[str, Any]) -> None:
     check_model_json_round_trip(data)
 
 
 @pytest.mark.slow
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(strategies.start_replication_task_requests())
+@given(shared("start_replication_task_requests"))
 def test_any_request_survives_json_slow(data: dict[str, Any]) -> None:
     check_model_json_round_trip(data)
 

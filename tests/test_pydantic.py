@@ -21,6 +21,7 @@ from cdcpos._pydantic import ERROR_TYPES, position_pattern, without_lenient_advi
 from cdcpos.aws import CdcStartPosition, CdcStartTime, CdcStopPosition, RecoveryCheckpoint
 
 from .examples import DB2_EXAMPLES, SPEC_EXAMPLES
+from .shared_strategies import shared
 
 CLASSES: dict[str, type[Position]] = {
     cls.kind: cls
@@ -352,14 +353,14 @@ def check_no_lenient_mode_offered(text: str) -> None:
 
 # Small budgets here; the ``slow`` twins (``..._big_budget``) run the same checks with big ones.
 @settings(max_examples=15, deadline=None)
-@given(strategies.pasted(strategies.position_strings()))
+@given(shared("pasted", shared("position_strings")))
 def test_no_error_of_pasted_text_offers_a_lenient_mode(text: str) -> None:
     check_no_lenient_mode_offered(text)
 
 
 @pytest.mark.slow
 @settings(max_examples=600, deadline=None)
-@given(strategies.pasted(strategies.position_strings()))
+@given(shared("pasted", shared("position_strings")))
 def test_no_error_of_pasted_text_offers_a_lenient_mode_big_budget(text: str) -> None:
     check_no_lenient_mode_offered(text)
 
@@ -850,14 +851,14 @@ def test_a_request_field_takes_a_value_only_if_its_text_reads_back_as_it() -> No
 
 
 @settings(max_examples=40, deadline=None)
-@given(strategies.positions())
+@given(shared("positions"))
 def test_any_value_survives_json_through_every_field_that_takes_it(value: Position) -> None:
     assert check_round_trip(value) >= 2
 
 
 @pytest.mark.slow
 @settings(max_examples=3000, deadline=None)
-@given(strategies.positions())
+@given(shared("positions"))
 def test_any_value_survives_json_through_every_field_slow(value: Position) -> None:
     assert check_round_trip(value) >= 2
 

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import ast
-import functools
 import gc
 import os
 import pickle
@@ -36,6 +35,7 @@ from cdcpos._positions import checkpoint_order
 from cdcpos._rules import dispatch_matcher, entry_matcher
 
 from .examples import INVALID_STRINGS, SPEC_EXAMPLES
+from .shared_strategies import shared
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -300,25 +300,20 @@ def check_key_only_decode(text: str) -> None:
 
 
 @FAST
-@given(strategies.checkpoint_strings())
+@given(shared("checkpoint_strings"))
 def test_the_key_only_decode_equals_the_full_one(text: str) -> None:
     check_key_only_decode(text)
 
 
 @pytest.mark.slow
 @BIG
-@given(strategies.checkpoint_strings())
+@given(shared("checkpoint_strings"))
 def test_the_key_only_decode_equals_the_full_one_big_budget(text: str) -> None:
     check_key_only_decode(text)
 
 
-@functools.cache  # once per kind, not per example: building a strategy costs more than a draw
-def checkpoint_strings_of(kind: str) -> st.SearchStrategy[str]:
-    return strategies.checkpoint_strings(position_kind=kind)
-
-
 def check_key_only_decode_of_kind(kind: str, data: st.DataObject) -> None:
-    text = data.draw(checkpoint_strings_of(kind))
+    text = data.draw(shared("checkpoint_strings", position_kind=kind))
     key = checkpoint_order.checkpoint_sort_key(text)
     assert key == checkpoint_module.decode_checkpoint(text)[7]
     assert key[0] == "checkpoint:" + cdcpos.parse_checkpoint(text).position._domain
@@ -362,14 +357,14 @@ def check_tail_orders_as_the_full_key(a: str, b: str) -> None:
 
 
 @FAST
-@given(strategies.checkpoint_strings(), strategies.checkpoint_strings())
+@given(shared("checkpoint_strings"), shared("checkpoint_strings"))
 def test_the_tail_orders_as_the_full_key(a: str, b: str) -> None:
     check_tail_orders_as_the_full_key(a, b)
 
 
 @pytest.mark.slow
 @BIG
-@given(strategies.checkpoint_strings(), strategies.checkpoint_strings())
+@given(shared("checkpoint_strings"), shared("checkpoint_strings"))
 def test_the_tail_orders_as_the_full_key_big_budget(a: str, b: str) -> None:
     check_tail_orders_as_the_full_key(a, b)
 
@@ -408,7 +403,7 @@ def check_sorting_and_max_build_no_fields(texts: list[str]) -> None:
 
 
 _POSTGRES_CHECKPOINT_LISTS = st.lists(
-    strategies.checkpoint_strings(engine="postgres"), min_size=2, max_size=8
+    shared("checkpoint_strings", engine="postgres"), min_size=2, max_size=8
 )
 
 
@@ -461,9 +456,9 @@ def test_dispatch_answers_as_the_whole_expression_on_examples(entry: str) -> Non
 
 
 _DISPATCH_TEXTS = st.one_of(
-    strategies.position_strings(),
-    strategies.db2_start_from_context_strings(),
-    strategies.invalid_position_strings(),
+    shared("position_strings"),
+    shared("db2_start_from_context_strings"),
+    shared("invalid_position_strings"),
     st.text(alphabet="checkpoint:V#0123456789abcdefABCDEF/.-_NOWsrvemi*$", max_size=40),
 )
 

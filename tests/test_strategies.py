@@ -4,7 +4,6 @@ arguments that contradict each other are refused."""
 
 from __future__ import annotations
 
-import functools
 import importlib
 from typing import Any
 
@@ -15,6 +14,8 @@ from hypothesis import strategies as st
 import cdcpos
 from cdcpos import strategies
 from cdcpos._engines import KIND_FAMILY, SOURCE_ENGINES
+
+from .shared_strategies import shared
 
 SMALL = settings(
     max_examples=4,
@@ -36,23 +37,6 @@ KNOWN_SHAPES = {
 }
 
 
-# Built once per engine, not once per example: building and validating a strategy costs
-# more than drawing from it.
-@functools.cache
-def checkpoint_strings_for(engine: str) -> st.SearchStrategy[str]:
-    return strategies.checkpoint_strings(engine=engine)
-
-
-@functools.cache
-def requests_for(engine: str) -> st.SearchStrategy[dict[str, Any]]:
-    return strategies.start_replication_task_requests(engine=engine)
-
-
-@functools.cache
-def checkpoints_for(engine: str, kind: str | None) -> st.SearchStrategy[cdcpos.Checkpoint]:
-    return strategies.checkpoints(engine=engine, position_kind=kind)
-
-
 def test_every_source_engine_is_classified() -> None:
     # The two tables above are written from the reference; the engine list is the core's.
     assert "mongodb" in SOURCE_ENGINES and "docdb" in SOURCE_ENGINES
@@ -70,7 +54,7 @@ def test_every_source_engine_is_classified() -> None:
 def test_what_is_drawn_for_an_engine_validates_for_it(engine: str, data: st.DataObject) -> None:
     from cdcpos.aws import StartReplicationTaskRequest
 
-    text = data.draw(checkpoint_strings_for(engine), label="checkpoint")
+    text = data.draw(shared("checkpoint_strings", engine=engine), label="checkpoint")
     checkpoint = cdcpos.parse_checkpoint(text, engine=engine)
     assert str(checkpoint) == text
     kinds = {checkpoint.engine_kind}
@@ -82,7 +66,7 @@ def test_what_is_drawn_for_an_engine_validates_for_it(engine: str, data: st.Data
     else:
         assert kinds == {"opaque"}
 
-    request = data.draw(requests_for(engine), label="request")
+    request = data.draw(shared("start_replication_task_requests", engine=engine), label="request")
     StartReplicationTaskRequest.model_validate(request, context={"source_engine": engine})
     if "CdcStartPosition" in request:
         value = cdcpos.parse_start_position(request["CdcStartPosition"], engine=engine)
@@ -111,8 +95,8 @@ def test_engines_without_a_time_start_are_refused_one_by_the_model(engine: str) 
 # Checkpoints drawn directly and as start positions (strings("checkpoint"),
 # values("checkpoint") and positions() draw from checkpoint_strings()).
 _ANY_CHECKPOINT = st.one_of(
-    strategies.checkpoint_strings(),
-    strategies.start_position_strings().filter(lambda s: s.startswith("checkpoint:")),
+    shared("checkpoint_strings"),
+    shared("start_position_strings").filter(lambda s: s.startswith("checkpoint:")),
 )
 
 
@@ -144,7 +128,7 @@ def test_conflicting_engine_and_position_kind_are_refused(engine: str, kind: str
 def test_agreeing_engine_and_position_kind_draw_that_kind(
     engine: str, kind: str | None, data: st.DataObject
 ) -> None:
-    checkpoint = data.draw(checkpoints_for(engine, kind))
+    checkpoint = data.draw(shared("checkpoints", engine=engine, position_kind=kind))
     assert checkpoint.engine_kind == (kind or "oracle_stream")
 
 
