@@ -165,7 +165,7 @@ def test_generated_strings_and_their_prefixes(entry: str, data: st.DataObject) -
 
 @pytest.mark.slow
 @pytest.mark.parametrize("entry", ENTRIES)
-@_differential(300)
+@_differential(150)
 @given(data=st.data())
 def test_many_generated_strings_and_their_prefixes(entry: str, data: st.DataObject) -> None:
     check_text(entry, data.draw(strings(entry)), valid=True)

@@ -365,7 +365,7 @@ def test_any_request_survives_json(data: dict[str, Any]) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shared("start_replication_task_requests"))
 def test_any_request_survives_json_slow(data: dict[str, Any]) -> None:
     check_model_json_round_trip(data)
@@ -922,7 +922,7 @@ def test_any_text_is_a_json_object_or_one_json_error(text: str) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(_JSON_TEXTS)
 def test_any_text_is_a_json_object_or_one_json_error_slow(text: str) -> None:
     check_json_object_or_one_json_error(text)

@@ -359,7 +359,7 @@ def test_no_error_of_pasted_text_offers_a_lenient_mode(text: str) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(shared("pasted", shared("position_strings")))
 def test_no_error_of_pasted_text_offers_a_lenient_mode_big_budget(text: str) -> None:
     check_no_lenient_mode_offered(text)
@@ -385,7 +385,7 @@ def test_any_text_is_a_value_or_exactly_the_librarys_one_error(text: str) -> Non
 
 
 @pytest.mark.slow
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(_NEAR_TEXT)
 def test_any_text_is_a_value_or_exactly_the_librarys_one_error_big_budget(text: str) -> None:
     check_value_or_the_librarys_one_error(text)
@@ -409,7 +409,7 @@ def check_value_or_the_librarys_one_error(text: str) -> None:
 
 @pytest.mark.parametrize(
     "examples",
-    [pytest.param(12, id="small"), pytest.param(300, id="big", marks=pytest.mark.slow)],
+    [pytest.param(12, id="small"), pytest.param(150, id="big", marks=pytest.mark.slow)],
 )
 @pytest.mark.parametrize(
     "cls",

@@ -51,7 +51,7 @@ def budget(examples: int) -> Any:
 # Small budgets in the fast suite (the grammar's strategies draw slowly); each property has
 # a ``slow``-marked twin (``..._big_budget``) that runs the same check with the big one.
 FAST = budget(12)
-BIG = budget(300)
+BIG = budget(100)
 VALID = [s for s, _ in SPEC_EXAMPLES]
 
 
