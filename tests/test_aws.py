@@ -31,7 +31,6 @@ from pydantic import ValidationError
 
 import cdcpos
 import cdcpos.aws
-from cdcpos import strategies
 from cdcpos.aws import (
     ERROR_TYPES,
     TASK_STATUSES,
@@ -46,6 +45,7 @@ from cdcpos.aws import (
 from cdcpos.aws._text import _tag_character_allowed
 
 from .examples import SPEC_EXAMPLES
+from .shared_strategies import shared
 
 DATA = Path(__file__).parent / "data" / "aws"
 UTC = UTC
@@ -337,15 +337,16 @@ def check_request_reaches_the_service(data: dict[str, Any]) -> None:
     assert sent(shared_client(), "StartReplicationTask", kwargs) == _expected_wire(data)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(strategies.start_replication_task_requests())
+# Small budgets in the fast suite; the ``slow`` twins run the same checks with big ones.
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shared("start_replication_task_requests"))
 def test_any_request_reaches_the_service_whole(data: dict[str, Any]) -> None:
     check_request_reaches_the_service(data)
 
 
 @pytest.mark.slow
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(strategies.start_replication_task_requests())
+@given(shared("start_replication_task_requests"))
 def test_any_request_reaches_the_service_whole_slow(data: dict[str, Any]) -> None:
     check_request_reaches_the_service(data)
 
@@ -357,9 +358,16 @@ def check_model_json_round_trip(data: dict[str, Any]) -> None:
     assert again.to_boto3() == request.to_boto3()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(strategies.start_replication_task_requests())
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shared("start_replication_task_requests"))
 def test_any_request_survives_json(data: dict[str, Any]) -> None:
+    check_model_json_round_trip(data)
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shared("start_replication_task_requests"))
+def test_any_request_survives_json_slow(data: dict[str, Any]) -> None:
     check_model_json_round_trip(data)
 
 
@@ -900,15 +908,27 @@ def test_a_deep_raw_response_is_a_validation_error() -> None:
         ReplicationTask.model_validate_json(document)
 
 
-@settings(max_examples=80, deadline=None)
-@given(
-    st.one_of(
-        st.text(alphabet='{}[]":,0123456789 aN', max_size=60),
-        st.integers(0, 50000).map(lambda n: "[" * n + "]" * (n % 3)),
-        st.recursive(st.integers() | st.text(max_size=3), lambda inner: st.lists(inner) | st.dictionaries(st.text(max_size=3), inner)).map(json.dumps),
-    )
+_JSON_TEXTS = st.one_of(
+    st.text(alphabet='{}[]":,0123456789 aN', max_size=60),
+    st.integers(0, 50000).map(lambda n: "[" * n + "]" * (n % 3)),
+    st.recursive(st.integers() | st.text(max_size=3), lambda inner: st.lists(inner) | st.dictionaries(st.text(max_size=3), inner)).map(json.dumps),
 )  # fmt: skip
+
+
+@settings(max_examples=30, deadline=None)
+@given(_JSON_TEXTS)
 def test_any_text_is_a_json_object_or_one_json_error(text: str) -> None:
+    check_json_object_or_one_json_error(text)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(_JSON_TEXTS)
+def test_any_text_is_a_json_object_or_one_json_error_slow(text: str) -> None:
+    check_json_object_or_one_json_error(text)
+
+
+def check_json_object_or_one_json_error(text: str) -> None:
     try:
         document = json.loads(text, parse_constant=lambda name: 1 / 0)
     except (ValueError, RecursionError, ZeroDivisionError):

@@ -250,8 +250,10 @@ def _differential(examples: int) -> Any:
     return decorate
 
 
+# Small budgets in the fast suite; test_differential_long_run and test_portable_long_run
+# (slow) draw from the same strategies with big ones.
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
-@_differential(50)
+@_differential(15)
 @given(data=st.data())
 def test_grammar_strings_agree(entry: str, data: st.DataObject) -> None:
     text = data.draw(grammar_strings(entry))
@@ -268,7 +270,7 @@ def _mutated_grammar_strings(entry: str) -> st.SearchStrategy[str]:
 
 
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
-@_differential(50)
+@_differential(15)
 @given(data=st.data())
 def test_mutated_grammar_strings_agree(entry: str, data: st.DataObject) -> None:
     assert_agree(entry, data.draw(_mutated_grammar_strings(entry)))
@@ -284,7 +286,7 @@ def test_examples_agree(entry: str, text: str) -> None:
 
 
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
-@_differential(50)
+@_differential(25)
 @given(data=st.data())
 def test_mutated_examples_agree(entry: str, data: st.DataObject) -> None:
     assert_agree(entry, data.draw(mutated(st.sampled_from(_EXAMPLE_TEXTS))))
@@ -443,7 +445,7 @@ def test_checkpoint_position_patterns_pick_the_lexer_terminal() -> None:
 
 
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
-@_differential(25)
+@_differential(8)
 @given(data=st.data())
 def test_portable_agrees_on_generated_and_mutated_strings(entry: str, data: st.DataObject) -> None:
     texts = data.draw(

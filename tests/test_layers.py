@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import functools
 import pickle
 import pydoc
 import traceback
@@ -108,12 +109,24 @@ class Import:
     function: str | None  # the innermost enclosing function, None at module level
 
 
+@functools.cache  # every test reads the same sources: each is parsed once per run
+def _tree(source: str) -> ast.Module:
+    return ast.parse(source)
+
+
 def imports_of(module: str, source: str, known: set[str], is_package: bool = False) -> list[Import]:
     """The package modules that ``source`` (the text of ``module``) imports, wherever.
 
     ``import a.b``, ``from a import b`` (``a.b`` when that is a module, else ``a``),
     relative imports, and ``importlib.import_module``/``__import__`` of a constant name.
     """
+    return list(_imports_of(module, source, frozenset(known), is_package))
+
+
+@functools.cache  # a pure function of its arguments, asked again by every test
+def _imports_of(
+    module: str, source: str, known: frozenset[str], is_package: bool
+) -> tuple[Import, ...]:
     package = module if is_package else module.rpartition(".")[0]
     found: list[Import] = []
 
@@ -149,8 +162,8 @@ def imports_of(module: str, source: str, known: set[str], is_package: bool = Fal
         for child in ast.iter_child_nodes(node):
             visit(child, inner)
 
-    visit(ast.parse(source), None)
-    return found
+    visit(_tree(source), None)
+    return tuple(found)
 
 
 def _is_hook(edge: Import, source: str) -> bool:
@@ -159,7 +172,7 @@ def _is_hook(edge: Import, source: str) -> bool:
         return False
     if edge.function not in HOOK_FUNCTIONS:
         return False
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(_tree(source)):
         if isinstance(node, ast.FunctionDef) and node.name == edge.function:
             body = node.body
             if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):

@@ -17,6 +17,7 @@ import textwrap
 import tomllib
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,6 +149,34 @@ def _blocking_site(tmp_path: Path, packages: list[str]) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": path}
 
 
+def _fuzz_runner(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """fuzz/run.py as a module (fuzz/ is no package), registered for this test only."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fuzz_run", ROOT / "fuzz" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "fuzz_run", module)  # its dataclasses look it up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_fuzz_runner_names_the_extra_of_a_target_it_lacks(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # In this process: the runner's answer when the fuzzing process lists no pydantic
+    # target (the real chain, a fuzzing process without pydantic, is the slow test below).
+    runner = _fuzz_runner(monkeypatch)
+    monkeypatch.setattr(runner, "list_targets", lambda: {"parse": "positions"})
+    with pytest.raises(SystemExit) as exited:
+        runner.main(["--runs", "1", "pydantic_types"])
+    assert exited.value.code == 2
+    stderr = capsys.readouterr().err
+    assert "pydantic_types needs pip install 'cdcpos[pydantic]'" in stderr
+    assert "unknown targets" not in stderr
+
+
+@pytest.mark.slow
 def test_fuzz_runner_names_the_extra_of_a_target_it_cannot_run(tmp_path: Path) -> None:
     env = _blocking_site(tmp_path, ["pydantic"])
     completed = subprocess.run(

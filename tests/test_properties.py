@@ -22,6 +22,7 @@ from cdcpos import Position, strategies
 from cdcpos._parse import normalize_lenient
 
 from . import test_oracles as oracles
+from .shared_strategies import shared
 from .test_fastpath import assert_agree, fast
 
 pytestmark = pytest.mark.slow
@@ -99,8 +100,8 @@ def assert_consistent(a: Position, b: Position) -> None:
 def test_value_properties(kind: str, data: st.DataObject) -> None:
     """Any spelling reads to a value whose canonical text, class, pickle, ``==``, ``hash``
     and ``<`` are all consistent."""
-    text = data.draw(strategies.strings(kind), label="text")
-    cls = type(data.draw(strategies.values(kind)))
+    text = data.draw(shared("strings", kind), label="text")
+    cls = type(data.draw(shared("values", kind)))
     top_level = kind in ENTRY_OF_KIND
     value = ENTRY_OF_KIND[kind](text) if top_level else cls(text)
     assert type(value) is cls and value.kind == kind
@@ -118,7 +119,7 @@ def test_value_properties(kind: str, data: st.DataObject) -> None:
         loaded = pickle.loads(pickle.dumps(value, protocol=protocol))
         assert type(loaded) is cls and loaded == value and str(loaded) == canonical
         assert hash(loaded) == hash(value)
-    other = data.draw(st.one_of(st.just(again), strategies.values(kind)), label="other")
+    other = data.draw(st.one_of(st.just(again), shared("values", kind)), label="other")
     assert_consistent(value, other)
     assert_consistent(other, value)
 
@@ -127,7 +128,7 @@ def test_value_properties(kind: str, data: st.DataObject) -> None:
 @bounded(20)
 @given(data=st.data())
 def test_checkpoints_round_trip_byte_for_byte(shape: str | None, data: st.DataObject) -> None:
-    text = data.draw(strategies.checkpoint_strings(position_kind=shape))
+    text = data.draw(shared("checkpoint_strings", position_kind=shape))
     checkpoint = cdcpos.parse_checkpoint(text)
     assert str(checkpoint) == text
     assert str(cdcpos.parse(text)) == text and str(cdcpos.Checkpoint(text)) == text
@@ -145,7 +146,7 @@ def test_checkpoints_round_trip_byte_for_byte(shape: str | None, data: st.DataOb
 @bounded(10)
 @given(data=st.data())
 def test_checkpoints_per_engine_parse_with_that_engine(engine: str, data: st.DataObject) -> None:
-    text = data.draw(strategies.checkpoint_strings(engine=engine))
+    text = data.draw(shared("checkpoint_strings", engine=engine))
     assert str(cdcpos.parse_checkpoint(text, engine=engine)) == text
 
 
@@ -170,7 +171,7 @@ def numeric_value(kind: str, text: str) -> Any:
 @bounded()
 @given(data=st.data())
 def test_order_agrees_with_the_numeric_value(kind: str, data: st.DataObject) -> None:
-    texts = data.draw(st.lists(strategies.strings(kind), min_size=2, max_size=6))
+    texts = data.draw(st.lists(shared("strings", kind), min_size=2, max_size=6))
     values = [ENTRY_OF_KIND[kind](t) for t in texts]
     numbers = [numeric_value(kind, t) for t in texts]
     for value, number in zip(values, numbers, strict=True):
@@ -194,7 +195,7 @@ def test_binlog_order_is_sequence_then_offset_within_a_stem(
 
 
 @bounded(100)
-@given(a=strategies.positions(), b=strategies.positions())
+@given(a=shared("positions"), b=shared("positions"))
 def test_eq_hash_and_order_agree_across_kinds(a: Position, b: Position) -> None:
     assert_consistent(a, b)
     # sort_key is a total order on any mix: exactly one of <, ==, > between two keys, the
@@ -210,9 +211,9 @@ def test_eq_hash_and_order_agree_across_kinds(a: Position, b: Position) -> None:
 
 ENTRIES = ("start_position", "stop_position", "checkpoint", "db2_start_from_context")
 VALID = {
-    "start_position": strategies.start_position_strings(),
-    "stop_position": strategies.stop_position_strings(),
-    "checkpoint": strategies.checkpoint_strings(),
+    "start_position": shared("start_position_strings"),
+    "stop_position": shared("stop_position_strings"),
+    "checkpoint": shared("checkpoint_strings"),
     "db2_start_from_context": strategies.db2_start_from_context_strings(),
 }
 INVALID = {
@@ -269,8 +270,8 @@ def test_near_misses_are_rejected_cleanly_by_both_paths(entry: str, data: st.Dat
 @bounded(15)
 @given(data=st.data())
 def test_near_misses_of_a_kind_are_rejected_by_its_class(kind: str, data: st.DataObject) -> None:
-    text = data.draw(strategies.invalid_strings(kind))
-    cls = type(data.draw(strategies.values(kind)))
+    text = data.draw(shared("invalid_strings", kind))
+    cls = type(data.draw(shared("values", kind)))
     with pytest.raises(cdcpos.InvalidPosition):
         cls(text)
 
@@ -325,7 +326,7 @@ def dms_operation() -> Any:
 
 
 @bounded(100)
-@given(request=strategies.start_replication_task_requests())
+@given(request=shared("start_replication_task_requests"))
 def test_requests_fit_the_botocore_model(dms_operation: Any, request: dict[str, Any]) -> None:
     from botocore.serialize import create_serializer
     from botocore.validate import ParamValidator
@@ -350,7 +351,7 @@ def test_requests_fit_the_botocore_model(dms_operation: Any, request: dict[str, 
 
 
 @bounded(100)
-@given(request=strategies.start_replication_task_requests())
+@given(request=shared("start_replication_task_requests"))
 def test_requests_validate_as_the_cdcpos_aws_model(request: dict[str, Any]) -> None:
     """The strategy and cdcpos.aws (written separately) agree on what a request is."""
     from cdcpos.aws import StartReplicationTaskRequest
@@ -371,7 +372,7 @@ def test_requests_validate_as_the_cdcpos_aws_model(request: dict[str, Any]) -> N
 def test_requests_for_an_engine_carry_its_positions(engine: str, data: st.DataObject) -> None:
     from cdcpos.aws import StartReplicationTaskRequest
 
-    request = data.draw(strategies.start_replication_task_requests(engine=engine))
+    request = data.draw(shared("start_replication_task_requests", engine=engine))
     StartReplicationTaskRequest.model_validate(request, context={"source_engine": engine})
     if "CdcStartPosition" in request:
         value = cdcpos.parse_start_position(request["CdcStartPosition"], engine=engine)

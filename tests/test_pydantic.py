@@ -21,6 +21,7 @@ from cdcpos._pydantic import ERROR_TYPES, position_pattern, without_lenient_advi
 from cdcpos.aws import CdcStartPosition, CdcStartTime, CdcStopPosition, RecoveryCheckpoint
 
 from .examples import DB2_EXAMPLES, SPEC_EXAMPLES
+from .shared_strategies import shared
 
 CLASSES: dict[str, type[Position]] = {
     cls.kind: cls
@@ -342,14 +343,26 @@ def test_errors_never_offer_a_lenient_mode_the_fields_do_not_have() -> None:
         assert advice in error["msg"]  # what to remove is still said
 
 
-@settings(max_examples=60, deadline=None)
-@given(strategies.pasted(strategies.position_strings()))
-def test_no_error_of_pasted_text_offers_a_lenient_mode(text: str) -> None:
+def check_no_lenient_mode_offered(text: str) -> None:
     for adapter in (START, STOP, CHECKPOINT, ANY_POSITION):
         try:
             adapter.validate_python(text)
         except ValidationError as error:
             assert all("lenient" not in e["msg"] for e in error.errors())
+
+
+# Small budgets here; the ``slow`` twins (``..._big_budget``) run the same checks with big ones.
+@settings(max_examples=15, deadline=None)
+@given(shared("pasted", shared("position_strings")))
+def test_no_error_of_pasted_text_offers_a_lenient_mode(text: str) -> None:
+    check_no_lenient_mode_offered(text)
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None)
+@given(shared("pasted", shared("position_strings")))
+def test_no_error_of_pasted_text_offers_a_lenient_mode_big_budget(text: str) -> None:
+    check_no_lenient_mode_offered(text)
 
 
 def test_without_lenient_advice_keeps_the_rest_of_the_hint() -> None:
@@ -362,9 +375,23 @@ def test_without_lenient_advice_keeps_the_rest_of_the_hint() -> None:
     assert without_lenient_advice("parse leniently (lenient=True)") is None
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="0123456789abcdefABCDEF/:.#*-_$ TVcheckpoint", max_size=40))
+_NEAR_TEXT = st.text(alphabet="0123456789abcdefABCDEF/:.#*-_$ TVcheckpoint", max_size=40)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_NEAR_TEXT)
 def test_any_text_is_a_value_or_exactly_the_librarys_one_error(text: str) -> None:
+    check_value_or_the_librarys_one_error(text)
+
+
+@pytest.mark.slow
+@settings(max_examples=1000, deadline=None)
+@given(_NEAR_TEXT)
+def test_any_text_is_a_value_or_exactly_the_librarys_one_error_big_budget(text: str) -> None:
+    check_value_or_the_librarys_one_error(text)
+
+
+def check_value_or_the_librarys_one_error(text: str) -> None:
     for cls in (cdcpos.PostgresLsn, cdcpos.Checkpoint, cdcpos.MySqlBinlogPosition):
         adapter = TypeAdapter(cls)
         try:
@@ -381,6 +408,10 @@ def test_any_text_is_a_value_or_exactly_the_librarys_one_error(text: str) -> Non
 
 
 @pytest.mark.parametrize(
+    "examples",
+    [pytest.param(12, id="small"), pytest.param(150, id="big", marks=pytest.mark.slow)],
+)
+@pytest.mark.parametrize(
     "cls",
     [
         cdcpos.PostgresLsn,
@@ -393,12 +424,14 @@ def test_any_text_is_a_value_or_exactly_the_librarys_one_error(text: str) -> Non
         cdcpos.MySqlStreamPosition,
     ],
 )
-def test_text_in_the_schema_pattern_is_never_a_syntax_error(cls: type[Position]) -> None:
+def test_text_in_the_schema_pattern_is_never_a_syntax_error(
+    cls: type[Position], examples: int
+) -> None:
     pattern = position_pattern(cls)
     assert pattern is not None
     adapter = TypeAdapter(cls)
 
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=examples, deadline=None)
     @given(st.from_regex(body(pattern), fullmatch=True))
     def check(text: str) -> None:
         try:
@@ -817,15 +850,15 @@ def test_a_request_field_takes_a_value_only_if_its_text_reads_back_as_it() -> No
     assert START.validate_python(cdcpos.OracleScn("42")) == cdcpos.OracleScn("42")
 
 
-@settings(max_examples=150, deadline=None)
-@given(strategies.positions())
+@settings(max_examples=40, deadline=None)
+@given(shared("positions"))
 def test_any_value_survives_json_through_every_field_that_takes_it(value: Position) -> None:
     assert check_round_trip(value) >= 2
 
 
 @pytest.mark.slow
 @settings(max_examples=3000, deadline=None)
-@given(strategies.positions())
+@given(shared("positions"))
 def test_any_value_survives_json_through_every_field_slow(value: Position) -> None:
     assert check_round_trip(value) >= 2
 

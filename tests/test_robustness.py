@@ -222,15 +222,30 @@ def number_positions(text: str) -> list[int]:
     return positions
 
 
-@pytest.mark.parametrize(("text", "parse"), VALID, ids=ids)
-def test_non_ascii_digits_are_rejected(text: str, parse: Callable[..., Any]) -> None:
-    samples = "\u0661\u0662\u0663\u00b2\u00b3\u00b9\u2070\uff10\uff11\U0001d7d9\u0966\u09e6"
+DIGIT_SAMPLES = "\u0661\u0662\u0663\u00b2\u00b3\u00b9\u2070\uff10\uff11\U0001d7d9\u0966\u09e6"
+
+
+def check_non_ascii_digits_rejected(text: str, parse: Callable[..., Any], samples: str) -> None:
     for index in digit_positions(text)[:8]:
         for digit in samples:
             edited = text[:index] + digit + text[index + 1 :]
             error = rejected(parse, edited)
             assert error.column == index + 1
             rejected(parse, edited, lenient=True)
+
+
+# The fast suite gives each example a third of the sample digits, in turn, so that every
+# digit meets a third of the examples; the slow twin tries every digit on every example.
+@pytest.mark.parametrize(("text", "parse"), VALID, ids=ids)
+def test_non_ascii_digits_are_rejected(text: str, parse: Callable[..., Any]) -> None:
+    turn = VALID.index((text, parse)) % 3
+    check_non_ascii_digits_rejected(text, parse, DIGIT_SAMPLES[turn::3])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "parse"), VALID, ids=ids)
+def test_non_ascii_digits_are_rejected_everywhere(text: str, parse: Callable[..., Any]) -> None:
+    check_non_ascii_digits_rejected(text, parse, DIGIT_SAMPLES)
 
 
 def test_every_non_ascii_digit_is_rejected_where_a_digit_goes() -> None:
@@ -256,12 +271,34 @@ def test_underscores_in_numbers_are_rejected(text: str, parse: Callable[..., Any
     assert rejected(cdcpos.parse_stop_position, "server_time:2018-02-09T12:12:1_2").column == 31
 
 
-@pytest.mark.parametrize(("text", "parse"), VALID, ids=ids)
-@pytest.mark.parametrize(
-    "character",
-    ["\x00", "\ud800", "\udfff", "\udc80", "\ufeff", "\r", "\n", "\r\n", "\x7f", "\u200b"],
-    ids=ids,
-)
+CONTROL_CHARACTERS = [
+    "\x00",
+    "\ud800",
+    "\udfff",
+    "\udc80",
+    "\ufeff",
+    "\r",
+    "\n",
+    "\r\n",
+    "\x7f",
+    "\u200b",
+]
+# The fast suite tries each character on every other example, in turn (every example meets
+# half of the characters, every character half of the examples); the slow suite, the rest.
+CONTROL_CASES = [
+    pytest.param(
+        text,
+        parse,
+        character,
+        marks=() if (i + j) % 2 == 0 else pytest.mark.slow,
+        id=f"{ids(character)}-{ids(text)}-{ids(parse)}",
+    )
+    for i, (text, parse) in enumerate(VALID)
+    for j, character in enumerate(CONTROL_CHARACTERS)
+]
+
+
+@pytest.mark.parametrize(("text", "parse", "character"), CONTROL_CASES)
 def test_control_characters_surrogates_and_bom_are_rejected(
     text: str, parse: Callable[..., Any], character: str
 ) -> None:
@@ -279,9 +316,8 @@ def test_a_bom_gets_a_hint_and_lenient_mode_removes_it() -> None:
     assert cdcpos.parse("\ufeff0/1", lenient=True) == cdcpos.PostgresLsn("0/1")
 
 
-@pytest.mark.parametrize("space", UNICODE_SPACES, ids=lambda c: f"U+{ord(c):04X}")
-def test_every_unicode_space_is_rejected(space: str) -> None:
-    for text, parse in VALID:
+def check_space_rejected(space: str, examples: list[tuple[str, Callable[..., Any]]]) -> None:
+    for text, parse in examples:
         # Inside a value: rejected in both modes, at that column.
         for index in sorted({1, len(text) // 2, len(text) - 1}):
             assert_edit_rejected(text, parse, index, space)
@@ -291,6 +327,19 @@ def test_every_unicode_space_is_rejected(space: str) -> None:
             error = rejected(parse, padded)
             assert error.hint and "whitespace" in error.hint
             assert parse(padded, lenient=True) == parse(text)
+
+
+# The fast suite tries each space on a quarter of the examples, in turn, so that every
+# example meets a quarter of the spaces; the slow twin tries every space on every example.
+@pytest.mark.parametrize("space", UNICODE_SPACES, ids=lambda c: f"U+{ord(c):04X}")
+def test_every_unicode_space_is_rejected(space: str) -> None:
+    check_space_rejected(space, VALID[UNICODE_SPACES.index(space) % 4 :: 4])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("space", UNICODE_SPACES, ids=lambda c: f"U+{ord(c):04X}")
+def test_every_unicode_space_is_rejected_in_every_example(space: str) -> None:
+    check_space_rejected(space, VALID)
 
 
 def test_a_space_after_the_clock_needs_lenient_mode() -> None:

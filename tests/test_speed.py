@@ -35,14 +35,23 @@ from cdcpos._positions import checkpoint_order
 from cdcpos._rules import dispatch_matcher, entry_matcher
 
 from .examples import INVALID_STRINGS, SPEC_EXAMPLES
+from .shared_strategies import shared
 
 ROOT = Path(__file__).resolve().parent.parent
-# A bounded budget for the fast suite; the grammar's strategies draw slowly.
-FAST = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+
+
+def budget(examples: int) -> Any:
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+
+
+# Small budgets in the fast suite (the grammar's strategies draw slowly); each property has
+# a ``slow``-marked twin (``..._big_budget``) that runs the same check with the big one.
+FAST = budget(12)
+BIG = budget(100)
 VALID = [s for s, _ in SPEC_EXAMPLES]
 
 
@@ -282,9 +291,7 @@ def test_pickles_of_0_1_0_load(data: bytes) -> None:
 # ====================================================================== sort keys
 
 
-@FAST
-@given(strategies.checkpoint_strings())
-def test_the_key_only_decode_equals_the_full_one(text: str) -> None:
+def check_key_only_decode(text: str) -> None:
     from_groups = checkpoint_order.checkpoint_sort_key(text)
     assert from_groups == checkpoint_module.decode_checkpoint(text)[7]
     fresh, decoded = cdcpos.parse_checkpoint(text), cdcpos.parse_checkpoint(text)
@@ -292,19 +299,42 @@ def test_the_key_only_decode_equals_the_full_one(text: str) -> None:
     assert cdcpos.sort_key(fresh) == cdcpos.sort_key(decoded) == from_groups
 
 
-@pytest.mark.parametrize("kind", strategies.CHECKPOINT_POSITION_KINDS)
 @FAST
-@given(data=st.data())
-def test_the_key_only_decode_covers_every_engine(kind: str, data: st.DataObject) -> None:
-    text = data.draw(strategies.checkpoint_strings(position_kind=kind))
+@given(shared("checkpoint_strings"))
+def test_the_key_only_decode_equals_the_full_one(text: str) -> None:
+    check_key_only_decode(text)
+
+
+@pytest.mark.slow
+@BIG
+@given(shared("checkpoint_strings"))
+def test_the_key_only_decode_equals_the_full_one_big_budget(text: str) -> None:
+    check_key_only_decode(text)
+
+
+def check_key_only_decode_of_kind(kind: str, data: st.DataObject) -> None:
+    text = data.draw(shared("checkpoint_strings", position_kind=kind))
     key = checkpoint_order.checkpoint_sort_key(text)
     assert key == checkpoint_module.decode_checkpoint(text)[7]
     assert key[0] == "checkpoint:" + cdcpos.parse_checkpoint(text).position._domain
 
 
+@pytest.mark.parametrize("kind", strategies.CHECKPOINT_POSITION_KINDS)
 @FAST
-@given(strategies.checkpoint_strings(), strategies.checkpoint_strings())
-def test_the_tail_orders_as_the_full_key(a: str, b: str) -> None:
+@given(data=st.data())
+def test_the_key_only_decode_covers_every_engine(kind: str, data: st.DataObject) -> None:
+    check_key_only_decode_of_kind(kind, data)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", strategies.CHECKPOINT_POSITION_KINDS)
+@BIG
+@given(data=st.data())
+def test_the_key_only_decode_covers_every_engine_big_budget(kind: str, data: st.DataObject) -> None:
+    check_key_only_decode_of_kind(kind, data)
+
+
+def check_tail_orders_as_the_full_key(a: str, b: str) -> None:
     # Same position, everything after it different: the tail decides, as the full key.
     first_a, first_b = cdcpos.parse_checkpoint(a), cdcpos.parse_checkpoint(b)
     tied = b.replace(str(b.split("#")[2]), a.split("#")[2], 1)
@@ -326,6 +356,19 @@ def test_the_tail_orders_as_the_full_key(a: str, b: str) -> None:
     del first_b
 
 
+@FAST
+@given(shared("checkpoint_strings"), shared("checkpoint_strings"))
+def test_the_tail_orders_as_the_full_key(a: str, b: str) -> None:
+    check_tail_orders_as_the_full_key(a, b)
+
+
+@pytest.mark.slow
+@BIG
+@given(shared("checkpoint_strings"), shared("checkpoint_strings"))
+def test_the_tail_orders_as_the_full_key_big_budget(a: str, b: str) -> None:
+    check_tail_orders_as_the_full_key(a, b)
+
+
 def test_tied_positions_order_by_counters_as_numbers() -> None:
     nine = cdcpos.parse_checkpoint("checkpoint:V1#9#000004AF/B00000D0#0#0#*#0#0")
     ten = cdcpos.parse_checkpoint("checkpoint:V1#10#000004AF/B00000D0#0#0#*#0#0")
@@ -342,9 +385,7 @@ def _undecoded(checkpoint: Any) -> bool:
     return False
 
 
-@FAST
-@given(st.lists(strategies.checkpoint_strings(engine="postgres"), min_size=2, max_size=8))
-def test_sorting_and_max_of_fresh_checkpoints_build_no_fields(texts: list[str]) -> None:
+def check_sorting_and_max_build_no_fields(texts: list[str]) -> None:
     expected = sorted(
         [cdcpos.parse_checkpoint(t) for t in texts],
         key=lambda c: (c.position, c.version, c.counters),
@@ -359,6 +400,26 @@ def test_sorting_and_max_of_fresh_checkpoints_build_no_fields(texts: list[str]) 
     fresh = cdcpos.parse_many(texts)  # fresh again: max() and min() decode nothing either
     assert str(max(fresh)) == str(ordered[-1]) and str(min(fresh)) == str(ordered[0])
     assert all(_undecoded(c) for c in fresh)
+
+
+_POSTGRES_CHECKPOINT_LISTS = st.lists(
+    shared("checkpoint_strings", engine="postgres"), min_size=2, max_size=8
+)
+
+
+@FAST
+@given(_POSTGRES_CHECKPOINT_LISTS)
+def test_sorting_and_max_of_fresh_checkpoints_build_no_fields(texts: list[str]) -> None:
+    check_sorting_and_max_build_no_fields(texts)
+
+
+@pytest.mark.slow
+@BIG
+@given(_POSTGRES_CHECKPOINT_LISTS)
+def test_sorting_and_max_of_fresh_checkpoints_build_no_fields_big_budget(
+    texts: list[str],
+) -> None:
+    check_sorting_and_max_build_no_fields(texts)
 
 
 def test_checkpoints_of_different_engines_or_opaque_still_do_not_order() -> None:
@@ -394,17 +455,28 @@ def test_dispatch_answers_as_the_whole_expression_on_examples(entry: str) -> Non
         _same_match(entry, text)
 
 
+_DISPATCH_TEXTS = st.one_of(
+    shared("position_strings"),
+    shared("db2_start_from_context_strings"),
+    shared("invalid_position_strings"),
+    st.text(alphabet="checkpoint:V#0123456789abcdefABCDEF/.-_NOWsrvemi*$", max_size=40),
+)
+
+
 @pytest.mark.parametrize("entry", _ENTRIES)
 @FAST
-@given(
-    text=st.one_of(
-        strategies.position_strings(),
-        strategies.db2_start_from_context_strings(),
-        strategies.invalid_position_strings(),
-        st.text(alphabet="checkpoint:V#0123456789abcdefABCDEF/.-_NOWsrvemi*$", max_size=40),
-    )
-)
+@given(text=_DISPATCH_TEXTS)
 def test_dispatch_answers_as_the_whole_expression_on_generated_strings(
+    entry: str, text: str
+) -> None:
+    _same_match(entry, text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", _ENTRIES)
+@BIG
+@given(text=_DISPATCH_TEXTS)
+def test_dispatch_answers_as_the_whole_expression_on_generated_strings_big_budget(
     entry: str, text: str
 ) -> None:
     _same_match(entry, text)

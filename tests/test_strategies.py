@@ -15,6 +15,8 @@ import cdcpos
 from cdcpos import strategies
 from cdcpos._engines import KIND_FAMILY, SOURCE_ENGINES
 
+from .shared_strategies import shared
+
 SMALL = settings(
     max_examples=4,
     deadline=None,
@@ -22,6 +24,10 @@ SMALL = settings(
 )
 # Engines whose sources DMS documents cannot start from a time (format reference 5).
 NO_TIME_START = {"postgres", "aurora-postgresql", "aurora-postgresql-serverless", "docdb"}
+# One engine of each checkpoint shape (and both kinds of no-time-start engine) in the fast
+# suite: each engine's strategies are built from the grammar anew, about 0.1 s an engine.
+# The slow suite draws for every engine (test_properties.py draws more for each, too).
+FAST_ENGINES = ("mysql", "aurora", "postgres", "sqlserver", "oracle", "db2", "docdb", "s3")
 # Engines whose checkpoint position shapes cdcpos knows (format reference 10).
 KNOWN_SHAPES = {
     engine
@@ -34,17 +40,21 @@ KNOWN_SHAPES = {
 def test_every_source_engine_is_classified() -> None:
     # The two tables above are written from the reference; the engine list is the core's.
     assert "mongodb" in SOURCE_ENGINES and "docdb" in SOURCE_ENGINES
+    assert set(SOURCE_ENGINES) >= set(FAST_ENGINES)
     assert not {"mongodb", "docdb", "sybase", "db2", "s3"} & KNOWN_SHAPES
     assert set(SOURCE_ENGINES) >= NO_TIME_START
 
 
-@pytest.mark.parametrize("engine", SOURCE_ENGINES)
+@pytest.mark.parametrize(
+    "engine",
+    [e if e in FAST_ENGINES else pytest.param(e, marks=pytest.mark.slow) for e in SOURCE_ENGINES],
+)
 @SMALL
 @given(data=st.data())
 def test_what_is_drawn_for_an_engine_validates_for_it(engine: str, data: st.DataObject) -> None:
     from cdcpos.aws import StartReplicationTaskRequest
 
-    text = data.draw(strategies.checkpoint_strings(engine=engine), label="checkpoint")
+    text = data.draw(shared("checkpoint_strings", engine=engine), label="checkpoint")
     checkpoint = cdcpos.parse_checkpoint(text, engine=engine)
     assert str(checkpoint) == text
     kinds = {checkpoint.engine_kind}
@@ -56,7 +66,7 @@ def test_what_is_drawn_for_an_engine_validates_for_it(engine: str, data: st.Data
     else:
         assert kinds == {"opaque"}
 
-    request = data.draw(strategies.start_replication_task_requests(engine=engine), label="request")
+    request = data.draw(shared("start_replication_task_requests", engine=engine), label="request")
     StartReplicationTaskRequest.model_validate(request, context={"source_engine": engine})
     if "CdcStartPosition" in request:
         value = cdcpos.parse_start_position(request["CdcStartPosition"], engine=engine)
@@ -82,16 +92,17 @@ def test_engines_without_a_time_start_are_refused_one_by_the_model(engine: str) 
         StartReplicationTaskRequest.model_validate(request, context={"source_engine": engine})
 
 
+# Checkpoints drawn directly and as start positions (strings("checkpoint"),
+# values("checkpoint") and positions() draw from checkpoint_strings()).
+_ANY_CHECKPOINT = st.one_of(
+    shared("checkpoint_strings"),
+    shared("start_position_strings").filter(lambda s: s.startswith("checkpoint:")),
+)
+
+
 @SMALL
-@given(st.data())
-def test_checkpoints_have_one_engine(data: st.DataObject) -> None:
-    # Checkpoints drawn directly and as start positions (strings("checkpoint"),
-    # values("checkpoint") and positions() draw from checkpoint_strings()).
-    drawn = st.one_of(
-        strategies.checkpoint_strings(),
-        strategies.start_position_strings().filter(lambda s: s.startswith("checkpoint:")),
-    )
-    texts = data.draw(st.lists(drawn, min_size=3, max_size=3))
+@given(st.lists(_ANY_CHECKPOINT, min_size=3, max_size=3))
+def test_checkpoints_have_one_engine(texts: list[str]) -> None:
     for text in texts:
         checkpoint = cdcpos.parse_checkpoint(text)
         second = checkpoint.second_position
@@ -117,7 +128,7 @@ def test_conflicting_engine_and_position_kind_are_refused(engine: str, kind: str
 def test_agreeing_engine_and_position_kind_draw_that_kind(
     engine: str, kind: str | None, data: st.DataObject
 ) -> None:
-    checkpoint = data.draw(strategies.checkpoints(engine=engine, position_kind=kind))
+    checkpoint = data.draw(shared("checkpoints", engine=engine, position_kind=kind))
     assert checkpoint.engine_kind == (kind or "oracle_stream")
 
 

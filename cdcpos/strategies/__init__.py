@@ -35,7 +35,7 @@ derandomized ``@given`` test: it asserts what holds for every draw, never prints
 >>> import cdcpos
 >>> from hypothesis import given, settings
 >>> from cdcpos import strategies
->>> @settings(max_examples=10, deadline=None, derandomize=True)
+>>> @settings(max_examples=5, deadline=None, derandomize=True)
 ... @given(strategies.start_position_strings())
 ... def test_round_trip(text):
 ...     value = cdcpos.parse_start_position(text)

@@ -87,7 +87,7 @@ def checkpoint_strings(
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.checkpoint_strings(engine="docdb"))
     ... def test_docdb(text):
     ...     checkpoint = cdcpos.parse_checkpoint(text, engine="docdb")
@@ -109,7 +109,7 @@ def checkpoints(
 
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.checkpoints(engine="sqlserver"))
     ... def test_sqlserver(checkpoint):
     ...     second = checkpoint.second_position

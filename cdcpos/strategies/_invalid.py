@@ -87,7 +87,7 @@ def invalid_strings(kind: str) -> SearchStrategy[str]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.invalid_strings("postgres_lsn"))
     ... def test_rejected(text):
     ...     try:
@@ -112,7 +112,7 @@ def invalid_start_position_strings() -> SearchStrategy[str]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.invalid_start_position_strings())
     ... def test_rejected(text):
     ...     try:
@@ -132,7 +132,7 @@ def invalid_stop_position_strings() -> SearchStrategy[str]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.invalid_stop_position_strings())
     ... def test_rejected(text):
     ...     try:
@@ -152,7 +152,7 @@ def invalid_checkpoint_strings() -> SearchStrategy[str]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.invalid_checkpoint_strings())
     ... def test_rejected(text):
     ...     try:
@@ -172,7 +172,7 @@ def invalid_db2_start_from_context_strings() -> SearchStrategy[str]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.invalid_db2_start_from_context_strings())
     ... def test_rejected(text):
     ...     try:
@@ -192,7 +192,7 @@ def invalid_position_strings() -> SearchStrategy[str]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.invalid_position_strings())
     ... def test_rejected(text):
     ...     try:

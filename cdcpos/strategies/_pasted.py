@@ -18,7 +18,7 @@ def pasted(texts: SearchStrategy[str]) -> SearchStrategy[str]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.pasted(strategies.stop_position_strings()))
     ... def test_pasted(text):
     ...     value = cdcpos.parse_stop_position(text, lenient=True)

@@ -36,7 +36,7 @@ def task_arns() -> SearchStrategy[str]:
 
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=20, deadline=None, derandomize=True)
+    >>> @settings(max_examples=10, deadline=None, derandomize=True)
     ... @given(strategies.task_arns())
     ... def test_arn(arn):
     ...     prefix, partition, service, region, account, resource, task_id = arn.split(":")
@@ -78,7 +78,7 @@ def start_replication_task_requests(*, engine: str | None = None) -> SearchStrat
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=20, deadline=None, derandomize=True)
+    >>> @settings(max_examples=10, deadline=None, derandomize=True)
     ... @given(strategies.start_replication_task_requests(engine="postgres"))
     ... def test_postgres(request):
     ...     assert "CdcStartTime" not in request

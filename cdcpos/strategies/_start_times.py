@@ -48,7 +48,7 @@ def start_times() -> SearchStrategy[Any]:
     >>> from datetime import UTC
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=20, deadline=None, derandomize=True)
+    >>> @settings(max_examples=10, deadline=None, derandomize=True)
     ... @given(strategies.start_times())
     ... def test(t):
     ...     read = cdcpos.parse_start_time(t)
@@ -84,7 +84,7 @@ def invalid_start_times() -> SearchStrategy[Any]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=20, deadline=None, derandomize=True)
+    >>> @settings(max_examples=10, deadline=None, derandomize=True)
     ... @given(strategies.invalid_start_times())
     ... def test(t):
     ...     try:

@@ -29,7 +29,7 @@ def strings(kind: str, *, canonical: bool = False) -> SearchStrategy[str]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=20, deadline=None, derandomize=True)
+    >>> @settings(max_examples=10, deadline=None, derandomize=True)
     ... @given(strategies.strings("postgres_lsn"))
     ... def test(s):
     ...     assert cdcpos.PostgresLsn(s) == cdcpos.PostgresLsn(s.upper())
@@ -59,7 +59,7 @@ def start_position_strings() -> SearchStrategy[str]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=20, deadline=None, derandomize=True)
+    >>> @settings(max_examples=10, deadline=None, derandomize=True)
     ... @given(strategies.start_position_strings())
     ... def test(s):
     ...     value = cdcpos.parse_start_position(s)
@@ -78,7 +78,7 @@ def stop_position_strings() -> SearchStrategy[str]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.stop_position_strings())
     ... def test(s):
     ...     assert cdcpos.parse_stop_position(s).clock in ("server_time", "commit_time")
@@ -94,7 +94,7 @@ def db2_start_from_context_strings() -> SearchStrategy[str]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.db2_start_from_context_strings())
     ... def test(s):
     ...     value = cdcpos.parse_db2_start_from_context(s)
@@ -110,7 +110,7 @@ def position_strings() -> SearchStrategy[str]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=20, deadline=None, derandomize=True)
+    >>> @settings(max_examples=10, deadline=None, derandomize=True)
     ... @given(strategies.position_strings())
     ... def test(s):
     ...     assert cdcpos.parse(str(cdcpos.parse(s))) == cdcpos.parse(s)

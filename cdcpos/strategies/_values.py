@@ -33,7 +33,7 @@ def values(kind: str) -> SearchStrategy[Position]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.values("oracle_scn"))
     ... def test(v):
     ...     assert v.kind == "oracle_scn" and 0 <= int(v) < 2**64
@@ -59,7 +59,7 @@ def dates() -> SearchStrategy[cdcpos.DatePosition]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.dates())
     ... def test(d):
     ...     assert d.kind == "date" and d.value.microsecond == 0 and d.value.tzinfo is None
@@ -75,7 +75,7 @@ def server_times() -> SearchStrategy[cdcpos.ServerTime]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.server_times())
     ... def test(v):
     ...     assert str(v).startswith("server_time:") and v.clock == "server_time"
@@ -90,7 +90,7 @@ def commit_times() -> SearchStrategy[cdcpos.CommitTime]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.commit_times())
     ... def test(v):
     ...     assert str(v).startswith("commit_time:") and v.clock == "commit_time"
@@ -105,7 +105,7 @@ def stop_positions() -> SearchStrategy[cdcpos.StopPosition]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.stop_positions())
     ... def test(v):
     ...     assert isinstance(v, cdcpos.StopPosition)
@@ -121,7 +121,7 @@ def postgres_lsns() -> SearchStrategy[cdcpos.PostgresLsn]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.postgres_lsns())
     ... def test(lsn):
     ...     assert 0 <= int(lsn) < 2**64 and cdcpos.PostgresLsn(str(lsn)) == lsn
@@ -136,7 +136,7 @@ def sqlserver_lsns() -> SearchStrategy[cdcpos.SqlServerLsn]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.sqlserver_lsns())
     ... def test(lsn):
     ...     assert 0 <= int(lsn) < 2**80 and str(lsn) == str(lsn).lower()
@@ -152,7 +152,7 @@ def oracle_scns() -> SearchStrategy[cdcpos.OracleScn]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.oracle_scns())
     ... def test(scn):
     ...     assert 0 <= int(scn) < 2**64 and str(scn) == str(int(scn))
@@ -167,7 +167,7 @@ def mysql_binlog_positions() -> SearchStrategy[cdcpos.MySqlBinlogPosition]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.mysql_binlog_positions())
     ... def test(p):
     ...     assert p.file == f"{p.stem}.{p.file.rpartition('.')[2]}"
@@ -183,7 +183,7 @@ def mysql_stream_positions() -> SearchStrategy[cdcpos.MySqlStreamPosition]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.mysql_stream_positions())
     ... def test(p):
     ...     assert p.kind == "mysql_stream" and p.transaction_id >= 0
@@ -199,7 +199,7 @@ def oracle_stream_positions() -> SearchStrategy[cdcpos.OracleStreamPosition]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.oracle_stream_positions())
     ... def test(p):
     ...     assert len(p.groups) == 9 and cdcpos.OracleStreamPosition(str(p)) == p
@@ -214,7 +214,7 @@ def opaque_positions() -> SearchStrategy[cdcpos.OpaquePosition]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.opaque_positions())
     ... def test(p):
     ...     assert p.kind == "opaque" and "#" not in str(p)
@@ -229,7 +229,7 @@ def db2_lris() -> SearchStrategy[cdcpos.Db2Lri]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.db2_lris())
     ... def test(lri):
     ...     assert lri.kind == "db2_lri" and 0 <= int(lri) < 16**34
@@ -244,7 +244,7 @@ def db2_timestamps() -> SearchStrategy[cdcpos.Db2Timestamp]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.db2_timestamps())
     ... def test(v):
     ...     assert str(v).startswith("timestamp:")
@@ -274,7 +274,7 @@ def db2_start_from_contexts() -> SearchStrategy[Position]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.db2_start_from_contexts())
     ... def test(v):
     ...     assert cdcpos.parse_db2_start_from_context(str(v)) == v
@@ -289,7 +289,7 @@ def start_positions() -> SearchStrategy[Position]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=20, deadline=None, derandomize=True)
+    >>> @settings(max_examples=10, deadline=None, derandomize=True)
     ... @given(strategies.start_positions())
     ... def test(v):
     ...     assert cdcpos.parse_start_position(str(v)) == v
@@ -304,7 +304,7 @@ def positions() -> SearchStrategy[Position]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=20, deadline=None, derandomize=True)
+    >>> @settings(max_examples=10, deadline=None, derandomize=True)
     ... @given(strategies.positions())
     ... def test(v):
     ...     assert v.kind in strategies.KINDS and type(v)(str(v)) == v
@@ -319,7 +319,7 @@ def values_of_type(cls: type[Any]) -> SearchStrategy[Any]:
     >>> import cdcpos
     >>> from hypothesis import given, settings
     >>> from cdcpos import strategies
-    >>> @settings(max_examples=10, deadline=None, derandomize=True)
+    >>> @settings(max_examples=5, deadline=None, derandomize=True)
     ... @given(strategies.values_of_type(cdcpos.StopPosition))
     ... def test(v):
     ...     assert isinstance(v, cdcpos.StopPosition)
