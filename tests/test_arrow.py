@@ -43,8 +43,10 @@ ENTRY_KINDS = {
 }
 # No shrinking: one example is a whole column parsed twice, so shrinking a failure takes
 # minutes, and the failing draw (at most a dozen strings) is readable as it is.
+# Small in the fast suite (each example is up to 12 strings, parsed as a column and one by
+# one); the ``slow`` long runs draw 400.
 _SETTINGS = settings(
-    max_examples=20,
+    max_examples=8,
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),

@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cdcpos
@@ -57,6 +57,14 @@ def test_real_strings_agree() -> None:
 def test_generated_and_mutated_strings_agree(entry: str, data: st.DataObject) -> None:
     texts = data.draw(_generated(entry))
     assert_namespace_agrees(texts, ENTRY_KINDS[entry])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", list(ENTRY_KINDS))
+@settings(_SETTINGS, max_examples=200)
+@given(data=st.data())
+def test_generated_and_mutated_strings_agree_long_run(entry: str, data: st.DataObject) -> None:
+    assert_namespace_agrees(data.draw(_generated(entry)), ENTRY_KINDS[entry])
 
 
 def test_valid_rows_make_no_python_call(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,9 +23,11 @@ from cdcpos._sort_bytes import _encode
 
 from .examples import DB2_EXAMPLES, SPEC_EXAMPLES
 
+# Small budgets in the fast suite; the ``slow`` twins at the end of this file draw 200.
 _SETTINGS = settings(
-    max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )
+_LONG = settings(_SETTINGS, max_examples=200)
 
 any_value = st.sampled_from(strategies.KINDS).flatmap(strategies.values)
 same_kind_pair = st.sampled_from(strategies.KINDS).flatmap(
@@ -246,3 +248,27 @@ class _Tail(str):
 def test_a_part_with_its_own_key_orders_by_that_key(a: str, b: str) -> None:
     assert encoded(("d", _Tail(a))) == encoded(("d", (len(a), a)))
     assert (encoded(_Tail(a)) < encoded(_Tail(b))) == (_Tail(a) < _Tail(b))
+
+
+# ---------------------------------------------------------------- slow twins (big budgets)
+
+
+@pytest.mark.slow
+@_LONG
+@given(pair=same_kind_pair)
+def test_same_kind_pairs_order_as_sort_key_long_run(pair: tuple[Any, Any]) -> None:
+    assert_same_order(*pair)
+
+
+@pytest.mark.slow
+@_LONG
+@given(pair=same_engine_checkpoints)
+def test_checkpoints_of_one_engine_order_as_sort_key_long_run(pair: tuple[Any, Any]) -> None:
+    assert_same_order(*pair)
+
+
+@pytest.mark.slow
+@_LONG
+@given(a=any_value, b=any_value)
+def test_mixed_kinds_order_as_sort_key_long_run(a: Any, b: Any) -> None:
+    assert_same_order(a, b)
