@@ -61,7 +61,7 @@ def test_generated_and_mutated_strings_agree(entry: str, data: st.DataObject) ->
 
 @pytest.mark.slow
 @pytest.mark.parametrize("entry", list(ENTRY_KINDS))
-@settings(_SETTINGS, max_examples=200)
+@settings(_SETTINGS, max_examples=60)
 @given(data=st.data())
 def test_generated_and_mutated_strings_agree_long_run(entry: str, data: st.DataObject) -> None:
     assert_namespace_agrees(data.draw(_generated(entry)), ENTRY_KINDS[entry])
