@@ -364,6 +364,8 @@ def test_a_checkpoint_sort_key_pickles_and_shows_its_text() -> None:
     assert again == key and type(again[2]) is type(key[2])
     assert again[2] < cdcpos.sort_key(cdcpos.parse_checkpoint(_SAME_POSITION[1]))[2]
     assert repr(key[2]) == f"CheckpointTail({_SAME_POSITION[0]!r})"
+    # It is the checkpoint's text (a str): against a plain str it orders as that text.
+    assert key[2] < "d" and key[2] <= "d" and key[2] > "a" and key[2] >= "a"
 
 
 # ---------------------------------------------------------------- pickles
@@ -442,3 +444,12 @@ def test_db2_now_says_why_it_has_no_order() -> None:
         "cannot order Db2Now('NOW'): NOW means the current position when the task starts, "
         "which has no order; use key=cdcpos.sort_key for a stable order"
     )
+
+
+def test_the_values_package_lists_its_lazy_names() -> None:
+    # parse_start_time and to_epoch_seconds are imported on first use, yet dir() shows them.
+    from cdcpos import _positions
+
+    names = dir(_positions)
+    assert names == sorted(names)
+    assert {"parse_start_time", "to_epoch_seconds", "PostgresLsn", "Checkpoint"} <= set(names)
