@@ -357,6 +357,33 @@ def test_the_parts_of_a_checkpoint_sort_key_order_like_the_checkpoints() -> None
                 assert op(ka[2], kb[2]) == op(a, b) == op(ka, kb), (op, a, b)
 
 
+# One position, version and counters: the second positions decide (then the text).
+_SECONDS = ["*", "0/9", "0/10", "0/FFFFFFFF", "1/0", "1/1", "A/0", "10/0", "lsn=4", "0/09"]
+
+
+def test_checkpoints_at_one_position_order_by_their_decoded_fields() -> None:
+    # The documented order within a position: (version, counters, second position's
+    # sort key or nothing for '*', text), read from the decoded fields as an oracle.
+    texts = [f"checkpoint:V1#2#0/1#0#0#{s}#0#0" for s in _SECONDS]
+    texts += ["checkpoint:V1#10#0/1#0#0#0/9#0#0", "checkpoint:V1#2#0/1#0#1#*#0#0"]
+    values = [cdcpos.parse_checkpoint(t) for t in texts]
+
+    def oracle(value: cdcpos.Checkpoint) -> tuple[Any, ...]:
+        second = value.second_position
+        return (
+            value.version,
+            value.counters,
+            () if second is None else cdcpos.sort_key(second),
+            str(value),
+        )
+
+    expected = sorted(values, key=oracle)
+    assert sorted(values) == sorted(values, key=cdcpos.sort_key) == expected
+    assert [str(v).split("#")[5] for v in expected[:10]] == [
+        "*", "lsn=4", "0/09", "0/9", "0/10", "0/FFFFFFFF", "1/0", "1/1", "A/0", "10/0"
+    ]  # fmt: skip
+
+
 def test_a_checkpoint_sort_key_pickles_and_shows_its_text() -> None:
     value = cdcpos.parse_checkpoint(_SAME_POSITION[0])
     key = cdcpos.sort_key(value)
