@@ -335,6 +335,20 @@ def test_an_opaque_second_position_is_found_in_lenient_input() -> None:
     assert error.hint == _OPAQUE_HINT.format("aurora-postgresql", "a PostgreSQL LSN")
 
 
+def test_a_checkpoint_with_positions_of_two_engines_says_why_that_cannot_be() -> None:
+    text = "checkpoint:V1#1#0/1#0#0#00000014:00000061:0001#0#0"
+    error = rejection(cdcpos.parse_checkpoint, text)
+    assert details(error) == (
+        "positions of two engines: the position is a PostgreSQL LSN (postgres_lsn, postgres) "
+        "and the second position a SQL Server LSN (sqlserver_lsn, sqlserver)",
+        "RecoveryCheckpoint",
+        text,
+        None,
+        "DMS writes both positions of a checkpoint from one source engine; an opaque "
+        "position (an engine cdcpos does not know) pairs with any",
+    )
+
+
 # ---------------------------------------------------------------- checkpoint sort keys
 
 _SAME_POSITION = [
