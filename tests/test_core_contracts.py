@@ -152,6 +152,22 @@ def test_parse_many_names_the_item_that_is_not_a_str() -> None:
     assert str(caught.value) == "item 2: position must be a str, not int"
 
 
+@pytest.mark.parametrize(
+    "parse",
+    [
+        cdcpos.parse,
+        cdcpos.parse_start_position,
+        cdcpos.parse_stop_position,
+        cdcpos.parse_checkpoint,
+        cdcpos.parse_db2_start_from_context,
+    ],
+)
+def test_an_empty_string_is_empty_input_for_every_entry(parse: Callable[..., Any]) -> None:
+    # Also where no alternative of the entry can start without a first character.
+    error = rejection(parse, "")
+    assert (error.reason, error.text, error.column) == ("empty input", "", 1)
+
+
 # ---------------------------------------------------------------- integers in messages
 
 
