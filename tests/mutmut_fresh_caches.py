@@ -71,6 +71,5 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     # Functions that put what they build in their own place on first use: back to the stub.
     checkpoint.decode_checkpoint = checkpoint._decode_first
     checkpoint._checkpoint_sort_key = checkpoint._first_checkpoint_sort_key
-    checkpoint._tail_of = checkpoint._first_tail_of
     checkpoint_order.checkpoint_sort_key = checkpoint_order._first_sort_key
     times._fromisoformat = times._first_fromisoformat

@@ -27,9 +27,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    _Decoded = tuple[
-        int, tuple[int, ...], Position, Position | None, str, tuple[Any, ...], bool, tuple[Any, ...]
-    ]
+    # version, counters, position, second position, domain, key
+    _Decoded = tuple[int, tuple[int, ...], Position, Position | None, str, tuple[Any, ...]]
 
 __all__ = ["CHECKPOINT_POSITION_CLASSES", "Checkpoint", "OpaquePosition"]
 
@@ -422,27 +421,17 @@ def checkpoint_fields(
     second: Position | None,
     text: str,
 ) -> _Decoded:
-    """A checkpoint's decoded fields, with its domain and (sort) keys."""
+    """A checkpoint's decoded fields, with its domain and key."""
     second_key = () if second is None else second._sort_key()
     key = (first._key, version, counters_tuple, second_key, text)
-    # Interned, so that comparing the domains of two sort keys is an identity check.  The
-    # sort key is the one cdcpos._positions.checkpoint_order reads without this decode:
-    # the domain, the position's key, then the rest only when positions tie.
+    # Interned, so that comparing two domains is an identity check.  The sort key is not
+    # here: cdcpos._positions.checkpoint_order reads it without this decode.
     domain = sys.intern("checkpoint:" + first._domain)
-    return (
-        version,
-        counters_tuple,
-        first,
-        second,
-        domain,
-        key,
-        first.kind != "opaque",
-        (domain, first._key, _tail_of(text)),
-    )
+    return (version, counters_tuple, first, second, domain, key)
 
 
 # cdcpos._positions.checkpoint_order is imported when first needed (not by ``import
-# cdcpos``); each stub below imports it, then puts the real function in its own place.
+# cdcpos``); the stub below imports it, then puts the real function in its own place.
 
 
 def _first_checkpoint_sort_key(text: str) -> tuple[Any, ...]:
@@ -454,16 +443,7 @@ def _first_checkpoint_sort_key(text: str) -> tuple[Any, ...]:
     return key
 
 
-def _first_tail_of(text: str) -> Any:
-    global _tail_of
-    from cdcpos._positions.checkpoint_order import tail_of
-
-    _tail_of = tail_of
-    return tail_of(text)
-
-
 _checkpoint_sort_key: Callable[[str], tuple[Any, ...]] = _first_checkpoint_sort_key
-_tail_of: Callable[[str], Any] = _first_tail_of
 
 
 def text_of(tokens: list[tuple[str, str]]) -> str:
