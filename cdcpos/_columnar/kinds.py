@@ -13,10 +13,10 @@ from cdcpos import _fastpath
 from cdcpos._bulk import _KIND_ALIASES, _entry_of
 from cdcpos._columnar.encode import _np
 from cdcpos._columnar.exact import _exact_rows
-from cdcpos._columnar.positions import _POSITION_KIND
 from cdcpos._columnar.scan import contains_triple, counts_in, field_bounds, long_digit_runs
 from cdcpos._columnar.schema import _KIND_CODE
 from cdcpos._columnar.values import _KINDS
+from cdcpos._rules import CHECKPOINT_POSITION_KINDS
 
 # ---------------------------------------------------------------- entry points
 
@@ -80,7 +80,7 @@ def _one_engine_checkpoints(pattern: str) -> tuple[tuple[str, str], ...]:
     none = "|(?:\\*))"  # the second slot is ``(?:<slot>|(?:\*))``
     assert between.endswith("(?:") and second_rest.startswith(none), "an unexpected shape"
     between, tail = between.removesuffix("(?:"), second_rest.removeprefix(none)
-    known = [(_POSITION_KIND[name], t) for name, t in terminals.items()]
+    known = [(CHECKPOINT_POSITION_KINDS[name], t) for name, t in terminals.items()]
     pairs = [(kind, t + between + "(?:" + t + none) for kind, t in known if kind != "opaque"]
 
     def narrowed(alternatives: str) -> str:

@@ -28,6 +28,7 @@ from cdcpos._columnar.encode import (
     _to_u64,
     _uint_fields,
 )
+from cdcpos._rules import CHECKPOINT_POSITION_KINDS
 from cdcpos._sort_bytes import (
     END,
     TUPLE,
@@ -37,17 +38,8 @@ from cdcpos._sort_bytes import (
 # to the exact path); its *build* gives the children of those rows (``values``).  Positions
 # inside a checkpoint have the same pair, building a domain and a key instead of whole rows.
 
-# Position terminals of a checkpoint -> the kind of value they hold.
-_POSITION_KIND = {
-    "CHECKPOINT_POSTGRES_LSN": "postgres_lsn",
-    "CHECKPOINT_SQLSERVER_LSN": "sqlserver_lsn",
-    "CHECKPOINT_ORACLE_STREAM": "oracle_stream",
-    "CHECKPOINT_MYSQL_STREAM": "mysql_stream",
-    "CHECKPOINT_MYSQL_BINLOG": "mysql_binlog",
-    "OPAQUE_POSITION": "opaque",
-}
 POSITION_PATTERNS = tuple(
-    (_POSITION_KIND[terminal], pattern)
+    (CHECKPOINT_POSITION_KINDS[terminal], pattern)
     for terminal, pattern in _fastpath.PORTABLE_CHECKPOINT_POSITION_PATTERNS
 )
 
