@@ -56,11 +56,12 @@ def missing_extra(error: ModuleNotFoundError, feature: str, extra: str) -> Modul
     >>> print(missing_extra(error, "cdcpos.aws", "aws"))
     cdcpos.aws needs pydantic, which is not installed: pip install 'cdcpos[aws]'
     """
-    missing = error.name or "a package"
-    return ModuleNotFoundError(
-        f"{feature} needs {missing}, which is not installed: {install_line(extra)}",
-        name=error.name,
-    )
+    return ModuleNotFoundError(_needs(feature, error.name or "a package", extra), name=error.name)
+
+
+def _needs(feature: str, missing: str, extra: str) -> str:
+    """The one wording of a missing optional dependency (both errors above and below)."""
+    return f"{feature} needs {missing}, which is not installed: {install_line(extra)}"
 
 
 def require(extra: str, *modules: str) -> None:
@@ -76,7 +77,4 @@ def require(extra: str, *modules: str) -> None:
         try:
             importlib.import_module(module)
         except ImportError as error:
-            raise ImportError(
-                f"cdcpos.{extra} needs {module}, which is not installed: {install_line(extra)}",
-                name=module,
-            ) from error
+            raise ImportError(_needs(f"cdcpos.{extra}", module, extra), name=module) from error
