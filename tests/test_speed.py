@@ -207,6 +207,17 @@ def test_a_child_forked_while_another_thread_is_inside_gets_it_back() -> None:
 # ====================================================================== pickles
 
 
+def _no_parsing(*args: object) -> None:
+    raise AssertionError("a pickle was parsed again")
+
+
+def _forbid_parsing(monkeypatch: pytest.MonkeyPatch, values: list[Any]) -> None:
+    """Every way the values' classes parse a text fails the test (until ``undo()``)."""
+    for cls in {type(v) for v in values}:
+        monkeypatch.setattr(cls, "__init__", _no_parsing)
+        monkeypatch.setattr(cls, "_from_token", _no_parsing)
+
+
 def _every_kind() -> list[cdcpos.Position]:
     values = [cdcpos.parse(s) for s in VALID]
     values.append(cdcpos.parse_db2_start_from_context("NOW"))
@@ -228,13 +239,8 @@ def test_pickles_load_without_parsing(protocol: int, monkeypatch: pytest.MonkeyP
     data = pickle.dumps(values, protocol)
     assert b"cdcpos._" not in data
 
-    def no_parsing(*args: object) -> None:
-        raise AssertionError("a pickle was parsed again")
-
-    for cls in {type(v) for v in values}:
-        monkeypatch.setattr(cls, "__init__", no_parsing)
-        monkeypatch.setattr(cls, "_from_token", no_parsing)
-    monkeypatch.setattr(cdcpos._parse, "_parse_one", no_parsing)
+    _forbid_parsing(monkeypatch, values)
+    monkeypatch.setattr(cdcpos._parse, "_parse_one", _no_parsing)
     loaded = pickle.loads(data)
     monkeypatch.undo()
     assert loaded == values
@@ -549,13 +555,9 @@ def test_parse_many_lists_pickle_in_bulk(protocol: int, monkeypatch: pytest.Monk
     data = pickle.dumps(values, protocol)
     assert b"cdcpos._" not in data
 
-    def no_parsing(*args: object) -> None:
-        raise AssertionError("a pickle was parsed again")
-
+    _forbid_parsing(monkeypatch, values)
     for cls in {type(v) for v in values}:
-        monkeypatch.setattr(cls, "__init__", no_parsing)
-        monkeypatch.setattr(cls, "_from_token", no_parsing)
-        monkeypatch.setattr(cls, "__reduce_ex__", no_parsing)  # one state for the list
+        monkeypatch.setattr(cls, "__reduce_ex__", _no_parsing)  # one state for the list
     loaded = pickle.loads(data)
     monkeypatch.undo()
     assert type(loaded) is list and loaded == values
