@@ -56,12 +56,7 @@ class MySqlBinlogPosition(Position):
             # digits are below 10**19 < 2**64, so neither number needs the bound check.
             self = _new(cls)
             _set_binlog_key(self, (int(sequence), int(offset), file))
-            domain = _binlog_domains.get(stem)
-            if domain is None:
-                domain = sys.intern("mysql_binlog:" + stem)
-                if len(_binlog_domains) < 256:  # bounded: hostile input has endless stems
-                    _binlog_domains[stem] = domain
-            _set_binlog_domain(self, domain)
+            _set_binlog_domain(self, _binlog_domains.get(stem) or _binlog_domain(stem))
             return self
         return cls._of(file, _binlog_number(offset, "offset"))
 
@@ -69,7 +64,7 @@ class MySqlBinlogPosition(Position):
     def _of(cls, file: str, offset: int) -> MySqlBinlogPosition:
         self = _new(cls)
         _set_binlog_key(self, _binlog_key(file, offset))
-        _set_binlog_domain(self, sys.intern("mysql_binlog:" + file.rpartition(".")[0]))
+        _set_binlog_domain(self, _binlog_domain(file.rpartition(".")[0]))
         return self
 
     @property
@@ -129,6 +124,19 @@ _set_binlog_key = _slot_setter(MySqlBinlogPosition, "_key")
 # dict lookup instead of a concatenation and an intern per value.  Written under the GIL
 # by whoever finds a stem first; racing threads write equal strings.
 _binlog_domains: dict[str, str] = {}
+
+
+def _binlog_domain(stem: str) -> str:
+    """The interned domain of a stem, kept in ``_binlog_domains`` while it holds fewer than
+    256 stems (bounded: hostile input has endless stems)."""
+    domain = _binlog_domains.get(stem)
+    if domain is None:
+        domain = sys.intern("mysql_binlog:" + stem)
+        if len(_binlog_domains) < 256:
+            _binlog_domains[stem] = domain
+    return domain
+
+
 _set_binlog_domain = _slot_setter(MySqlBinlogPosition, "_domain")
 
 
