@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import cdcpos
+
+#: Every public function that parses one string.
+ENTRY_POINTS: list[Callable[..., Any]] = [
+    cdcpos.parse,
+    cdcpos.parse_start_position,
+    cdcpos.parse_stop_position,
+    cdcpos.parse_checkpoint,
+    cdcpos.parse_db2_start_from_context,
+]
+
 # (text, kind) for every example in docs/formats.md, plus a few of the same shapes.
 SPEC_EXAMPLES: list[tuple[str, str]] = [
     # §4 the five real checkpoints

@@ -26,19 +26,12 @@ import pytest
 
 import cdcpos
 
-from .examples import DB2_EXAMPLES, SPEC_EXAMPLES
+from .examples import DB2_EXAMPLES, ENTRY_POINTS, SPEC_EXAMPLES
 
 VALUE_CLASSES = [
     cls
     for cls in (getattr(cdcpos, name) for name in cdcpos.__all__)
     if isinstance(cls, type) and issubclass(cls, cdcpos.Position) and hasattr(cls, "kind")
-]
-ENTRY_POINTS: list[Callable[..., Any]] = [
-    cdcpos.parse,
-    cdcpos.parse_start_position,
-    cdcpos.parse_stop_position,
-    cdcpos.parse_checkpoint,
-    cdcpos.parse_db2_start_from_context,
 ]
 # One valid text per value class, written as the class reads it.
 CLASS_TEXTS = {

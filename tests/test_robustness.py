@@ -32,19 +32,12 @@ import pytest
 
 import cdcpos
 
-from .examples import DB2_EXAMPLES, SPEC_EXAMPLES
+from .examples import DB2_EXAMPLES, ENTRY_POINTS, SPEC_EXAMPLES
 
 # (text, public function reading it) for every documented example.
 EXAMPLES: list[tuple[str, Callable[..., Any]]] = [
     (text, cdcpos.parse) for text, _ in SPEC_EXAMPLES
 ] + [(text, cdcpos.parse_db2_start_from_context) for text, _ in DB2_EXAMPLES]
-ENTRY_POINTS: list[Callable[..., Any]] = [
-    cdcpos.parse,
-    cdcpos.parse_start_position,
-    cdcpos.parse_stop_position,
-    cdcpos.parse_checkpoint,
-    cdcpos.parse_db2_start_from_context,
-]
 VALUE_CLASSES = [
     cls
     for cls in (getattr(cdcpos, name) for name in cdcpos.__all__)
