@@ -67,7 +67,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     packed._slots_of.clear()
     base._SETTERS.clear()  # the pickling setters, one per class
     mysql._binlog_domains.clear()
-    checkpoint._long_number_search.clear()
     # Functions that put what they build in their own place on first use: back to the stub.
     checkpoint.decode_checkpoint = checkpoint._decode_first
     checkpoint._checkpoint_sort_key = checkpoint._first_checkpoint_sort_key

@@ -302,22 +302,22 @@ def _check_one_engine(token: str) -> None:
 
 
 def _long_number(token: str) -> bool:
-    """Whether ``token`` has 20 digits after a '.' or ':' (a binlog number that may pass
-    2**64-1; leading zeros make some of them smaller, which the exact check then finds).
+    """Whether ``token`` has a run of 20 digits (a binlog number over 2**64-1 has one;
+    leading zeros make some of them smaller, and counters may have one too: the exact
+    check then decides, so only "no run" must be exact).
 
-    Every binlog number starts after a '.' (the file's sequence) or a ':' (an offset).
-    Starting there makes the search try a match only at those characters: a bare
-    ``[0-9]{20}`` tries one at every digit of every counter and position, which made it
-    the dearest step of reading a MySQL checkpoint.
+    Every digit becomes '0' in the text's bytes, and a run of twenty '0' is looked for:
+    three C passes over the text, about half the time of the regular expression
+    ``[.:][0-9]{20}`` it replaces (which tried a match at each '.' and ':', reading every
+    digit after them).  A matched checkpoint is printable ASCII; anything else is replaced
+    by '?' byte for byte, which breaks no run of digits.
     """
-    if not _long_number_search:
-        import re  # compiled on first use: `import cdcpos` compiles nothing
-
-        _long_number_search.append(re.compile("[.:][0-9]{20}").search)
-    return _long_number_search[0](token) is not None
+    return _TWENTY_DIGITS in _encode(token, "ascii", "replace").translate(_DIGITS_TO_ZERO)
 
 
-_long_number_search: list[Callable[[str], object]] = []
+_encode = str.encode
+_DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
+_TWENTY_DIGITS = b"0" * 20
 
 
 def _check_binlog_bounds(token: str) -> None:
