@@ -554,14 +554,16 @@ def main(argv: list[str] | None = None) -> int:
     expected = render(grammar_path().read_text(encoding="utf-8"))
     current = GENERATED.read_text(encoding="utf-8") if GENERATED.is_file() else None
     if args.check:
-        if current == expected:
-            print(f"{GENERATED} is current")
-            return 0
-        print(
-            f"{GENERATED} is stale: run `python -m cdcpos._generate` in a checkout",
-            file=sys.stderr,
-        )
-        return 1
+        if current != expected:
+            print(
+                f"{GENERATED} is stale: run `python -m cdcpos._generate` in a checkout",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{GENERATED} is current")
+        from cdcpos._precompile import check_sre
+
+        return check_sre()
     problem = _checkout_problem()
     if problem is not None:
         print(
@@ -571,11 +573,16 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    if current == expected:
-        print(f"{GENERATED} is current")
-        return 0
-    GENERATED.write_text(expected, encoding="utf-8")
-    print(f"wrote {GENERATED}")
+    from cdcpos._precompile import GENERATED_SRE, check_sre, expected_sre
+
+    for path, text in ((GENERATED, expected), (GENERATED_SRE, None)):
+        if text is None:
+            text = expected_sre()  # from the _fastpath.py just written
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            print(f"{path} is current")
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
     return 0
 
 

@@ -145,9 +145,7 @@ _entry_compiled: dict[str, re.Pattern[str]] = {}
 def _entry_expression(entry: str) -> re.Pattern[str]:
     found = _entry_compiled.get(entry)
     if found is None:
-        import re
-
-        found = _entry_compiled[entry] = re.compile(_ENTRY_PATTERNS[entry])
+        found = _entry_compiled[entry] = compile_pattern(_ENTRY_PATTERNS[entry])
     return found
 
 
@@ -187,28 +185,17 @@ def dispatch_matcher(entry: str) -> Callable[[str], re.Match[str] | None]:
     found = _dispatchers.get(entry)
     if found is not None:
         return found
-    if entry == "any":
-        alternatives = (
-            _fastpath.ENTRY_ALTERNATIVES["start_position"]
-            + _fastpath.ENTRY_ALTERNATIVES["stop_position"]
-        )
-    else:
-        alternatives = _fastpath.ENTRY_ALTERNATIVES[entry]
-    compiled: dict[tuple[int, ...], Callable[[str], re.Match[str] | None]] = {}
+    alternatives = _alternatives_of(entry)
+    compiled: dict[str, Callable[[str], re.Match[str] | None]] = {}
     by_first: dict[str, Callable[[str], re.Match[str] | None]] = {}
 
     def matcher_for(first: str) -> Callable[[str], re.Match[str] | None]:
-        chosen = tuple(
-            index for index, (starts, _) in enumerate(alternatives) if not starts or starts == first
-        )
-        match = compiled.get(chosen)
-        if match is None and not chosen:
-            match = compiled[chosen] = _no_match
+        expression = dispatch_expression(alternatives, first)
+        match = compiled.get(expression)
+        if match is None and not expression:
+            match = compiled[expression] = _no_match
         elif match is None:
-            import re
-
-            expression = "|".join(alternatives[index][1] for index in chosen)
-            match = compiled[chosen] = re.compile(expression).fullmatch
+            match = compiled[expression] = compile_pattern(expression).fullmatch
         by_first[first] = match
         return match
 
@@ -221,6 +208,21 @@ def dispatch_matcher(entry: str) -> Callable[[str], re.Match[str] | None]:
 
     found = _dispatchers[entry] = fullmatch
     return found
+
+
+def _alternatives_of(entry: str) -> tuple[tuple[str, str], ...]:
+    if entry == "any":
+        return (
+            _fastpath.ENTRY_ALTERNATIVES["start_position"]
+            + _fastpath.ENTRY_ALTERNATIVES["stop_position"]
+        )
+    return _fastpath.ENTRY_ALTERNATIVES[entry]
+
+
+def dispatch_expression(alternatives: tuple[tuple[str, str], ...], first: str) -> str:
+    """The alternation of the alternatives a text starting with ``first`` can match ('':
+    none can), in the entry's order."""
+    return "|".join(pattern for starts, pattern in alternatives if not starts or starts == first)
 
 
 def entry_rules(entry: str) -> list[str | None]:
@@ -244,23 +246,27 @@ def value_matcher(kind: str) -> Callable[[str], bool]:
     found = _value_matchers.get(kind)
     if found is not None:
         return found
-    import re
-
     if kind == "opaque":
         # Defined by the '#' that ends it: its terminal looks ahead to one.
-        opaque = re.compile(f"(?:{_fastpath.TERMINAL_PATTERNS['OPAQUE_POSITION']})#").fullmatch
+        opaque = compile_pattern(_value_pattern(kind)).fullmatch
 
         def matches(text: str) -> bool:
             return opaque(text + "#") is not None
 
     else:
-        full = re.compile(entry_pattern(kind)).fullmatch
+        full = compile_pattern(_value_pattern(kind)).fullmatch
 
         def matches(text: str) -> bool:
             return full(text) is not None
 
     found = _value_matchers[kind] = matches
     return found
+
+
+def _value_pattern(kind: str) -> str:
+    if kind == "opaque":
+        return f"(?:{_fastpath.TERMINAL_PATTERNS['OPAQUE_POSITION']})#"
+    return entry_pattern(kind)
 
 
 _shapes: list[Callable[[str], re.Match[str] | None]] = []
@@ -270,16 +276,18 @@ def position_kind(field: str) -> str:
     """The kind a checkpoint's position field is read as (``'opaque'`` when no known
     shape fits), by the checkpoint terminals in the grammar's order of priority."""
     if not _shapes:
-        import re
-
-        known = [
-            f"(?P<{kind}>{_fastpath.TERMINAL_PATTERNS[terminal]})"
-            for terminal, kind in CHECKPOINT_POSITION_KINDS.items()
-            if kind != "opaque"
-        ]
-        _shapes.append(re.compile(f"(?:{'|'.join(known)})#").fullmatch)
+        _shapes.append(compile_pattern(_shapes_pattern()).fullmatch)
     found = _shapes[0](field + "#")
     return "opaque" if found is None else str(found.lastgroup)
+
+
+def _shapes_pattern() -> str:
+    known = [
+        f"(?P<{kind}>{_fastpath.TERMINAL_PATTERNS[terminal]})"
+        for terminal, kind in CHECKPOINT_POSITION_KINDS.items()
+        if kind != "opaque"
+    ]
+    return f"(?:{'|'.join(known)})#"
 
 
 class CheckpointLayout:
@@ -311,6 +319,20 @@ _NOT_POSITIONS = frozenset({"CHECKPOINT_PREFIX", "CHECKPOINT_VERSION", "CHECKPOI
 _layout: list[CheckpointLayout] = []
 
 
+def _position_runs() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The checkpoint rule's two runs of position alternatives, as ``(group, terminal)``."""
+    names = _fastpath.RULE_GROUP_TERMINALS["checkpoint"]
+    runs: list[list[tuple[int, str]]] = []
+    for index, name in enumerate(names):
+        if name not in _NOT_POSITIONS:
+            if runs and runs[-1][-1][0] == index - 1:
+                runs[-1].append((index, name))
+            else:
+                runs.append([(index, name)])
+    first, second = runs
+    return first, second
+
+
 def checkpoint_layout() -> CheckpointLayout:
     """The checkpoint rule's expression and the fields its capture groups hold.
 
@@ -321,18 +343,9 @@ def checkpoint_layout() -> CheckpointLayout:
     if _layout:
         return _layout[0]
     names = _fastpath.RULE_GROUP_TERMINALS["checkpoint"]
-    runs: list[list[tuple[int, str]]] = []
-    for index, name in enumerate(names):
-        if name not in _NOT_POSITIONS:
-            if runs and runs[-1][-1][0] == index - 1:
-                runs[-1].append((index, name))
-            else:
-                runs.append([(index, name)])
-    first, second = runs
-    import re
-
+    first, second = _position_runs()
     layout = CheckpointLayout(
-        match=re.compile(_fastpath.RULE_PATTERNS["checkpoint"]).fullmatch,
+        match=compile_pattern(_fastpath.RULE_PATTERNS["checkpoint"]).fullmatch,
         version=names.index("CHECKPOINT_VERSION"),
         counters=operator.itemgetter(
             *(i for i, n in enumerate(names) if n == "CHECKPOINT_COUNTER")
@@ -342,3 +355,87 @@ def checkpoint_layout() -> CheckpointLayout:
     )
     _layout.append(layout)
     return layout
+
+
+def checkpoint_position_pattern() -> str:
+    """The alternatives of a checkpoint's first position, one group each in the rule's
+    order (the terminal expressions capture nothing themselves): read at the position's
+    offset, ``lastindex`` says which terminal took it."""
+    first, _ = _position_runs()
+    return "|".join(f"({_fastpath.TERMINAL_PATTERNS[name]})" for _, name in first)
+
+
+# ====================================================================== compiling
+#
+# ``import re`` costs a cold start more than all of cdcpos (it imports enum): 8.7 ms of
+# CPU against 18 ms for ``import cdcpos`` on the development machine.  So the expressions
+# above are compiled ahead: ``python -m cdcpos._generate`` stores the code that
+# ``re.compile`` makes of each (``compiled_patterns()``) in ``_fastpath_sre``, and
+# ``compile_pattern`` hands it to ``_sre.compile`` (the C engine ``re`` itself calls last)
+# without importing ``re``.  The code is the regular-expression engine's own and changes
+# between Python versions, so it is used only under the interpreter it was made by (the
+# version and the engine's MAGIC number match), only for the exact pattern text it was
+# made from (a stale table can only miss), and only if the engine accepts it (it
+# validates code); anything else goes to ``re.compile``.  tests/test_fastpath.py checks
+# that every stored pattern compiles equal (``==`` of pattern objects compares code) to
+# ``re.compile``'s.
+
+
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    """``re.compile(pattern)``; ahead-compiled code when ``_fastpath_sre`` holds it."""
+    found = _precompiled(pattern)
+    if found is not None:
+        return found
+    import re
+
+    return re.compile(pattern)
+
+
+def _precompiled(pattern: str) -> re.Pattern[str] | None:
+    import _sre  # type: ignore[import-not-found]  # the engine under re: no stubs
+    import sys
+
+    try:
+        from cdcpos import _fastpath_sre as table
+    except ImportError:  # the generator making its first table
+        return None
+    stored = table.PATTERNS.get(pattern)
+    if (
+        stored is None
+        or sys.version_info[:2] != table.PYTHON
+        or _sre.MAGIC != table.MAGIC
+        or _sre.CODESIZE != 4
+        or sys.byteorder != "little"
+    ):
+        return None
+    flags, groups, groupindex, indexgroup, code = stored
+    try:
+        compiled: re.Pattern[str] = _sre.compile(
+            pattern,
+            flags,
+            memoryview(bytes.fromhex(code)).cast("I").tolist(),
+            groups,
+            dict(groupindex),
+            indexgroup,
+        )
+    except Exception:  # the engine refused the code (it validates it): re.compile decides
+        return None
+    return compiled
+
+
+def compiled_patterns() -> list[str]:
+    """Every expression this module compiles from the generated ones, for the generator
+    to compile ahead: the entries', each first character's dispatch, each kind's own, the
+    shapes of checkpoint positions, the checkpoint layout, a checkpoint's position."""
+    found = set(_ENTRY_PATTERNS.values())
+    for entry in _ENTRY_PATTERNS:
+        alternatives = _alternatives_of(entry)
+        # Every printable first character; any other one picks what a character no
+        # literal prefix starts with picks (prefixes are printable ASCII).
+        found.update(dispatch_expression(alternatives, chr(c)) for c in range(0x20, 0x7F))
+    found.update(_value_pattern(kind) for kind in (*KIND_ENTRY, *CHECKPOINT_TERMINALS))
+    found.add(_shapes_pattern())
+    found.add(_fastpath.RULE_PATTERNS["checkpoint"])
+    found.add(checkpoint_position_pattern())
+    found.discard("")
+    return sorted(found)

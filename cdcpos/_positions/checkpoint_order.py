@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import sys
 
-from cdcpos import _fastpath
 from cdcpos._positions.mysql import MySqlBinlogPosition, MySqlStreamPosition
 from cdcpos._positions.oracle import OracleStreamPosition
-from cdcpos._rules import checkpoint_layout
+from cdcpos._rules import checkpoint_layout, checkpoint_position_pattern, compile_pattern
 
 TYPE_CHECKING = False  # typing only for the checker: not for ``import cdcpos``
 if TYPE_CHECKING:
@@ -120,13 +119,10 @@ POSITION_KEYS: dict[str, Callable[[str], tuple[str, Any]]] = {
 
 
 def _sort_key_reader() -> Callable[[str], tuple[Any, ...]]:
-    import re
-
     layout = checkpoint_layout()
     names = [name for _, name in layout.first]
-    # One group per alternative of the first position, in the rule's order (the terminal
-    # expressions capture nothing themselves).
-    position = re.compile("|".join(f"({_fastpath.TERMINAL_PATTERNS[n]})" for n in names)).match
+    # One group per alternative of the first position, in the rule's order.
+    position = compile_pattern(checkpoint_position_pattern()).match
     keys: list[Any] = [None, *(POSITION_KEYS[n] for n in names)]
     domains: dict[str, str] = {}  # position domain -> interned checkpoint domain
     postgres = names.index("CHECKPOINT_POSTGRES_LSN") + 1
