@@ -392,12 +392,13 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 
 def _precompiled(pattern: str) -> re.Pattern[str] | None:
-    import _sre  # type: ignore[import-not-found]  # the engine under re: no stubs
     import sys
 
     try:
+        import _sre  # type: ignore[import-not-found]  # the engine under re: no stubs
+
         from cdcpos import _fastpath_sre as table
-    except ImportError:  # the generator making its first table
+    except ImportError:  # another implementation of Python; the generator's first table
         return None
     stored = table.PATTERNS.get(pattern)
     if (

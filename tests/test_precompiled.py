@@ -211,3 +211,11 @@ def test_a_table_of_another_python_is_not_checked_nor_used(tmp_path: Path) -> No
     )
     assert other.returncode == 0, other.stderr
     assert other.stdout.split() == ["0/16B3748", "True"]  # read with re.compile
+
+
+def test_no_engine_module_compiles_with_re(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Another implementation of Python may have no _sre (re keeps its own reference).
+    pattern = _rules.entry_pattern("start_position")
+    monkeypatch.setitem(sys.modules, "_sre", None)
+    assert _rules._precompiled(pattern) is None
+    assert _rules.compile_pattern(pattern) == re.compile(pattern)
