@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ import pytest
 
 from cdcpos import _fastpath_sre, _rules
 from cdcpos._precompile import GENERATED_SRE, render_sre
+from tests.test_fastpath import _copy_checkout, _generate
 
 ROOT = Path(__file__).resolve().parent.parent
 MADE_HERE = tuple(sys.version_info[:2]) == _fastpath_sre.PYTHON
@@ -147,53 +147,32 @@ def test_a_cold_rejection_is_still_diagnosed() -> None:
     assert result.stdout.strip() == "3"
 
 
-def _generate(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(path)}
-    return subprocess.run(
-        [sys.executable, "-m", "cdcpos._generate", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=path,
-        check=False,
-    )
-
-
-def _checkout(tmp_path: Path) -> Path:
-    checkout = tmp_path / "checkout"
-    shutil.copytree(
-        ROOT / "cdcpos", checkout / "cdcpos", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    shutil.copytree(ROOT / "grammar", checkout / "grammar")
-    return checkout
-
-
 @needs_table_python
 def test_check_finds_a_stale_table_and_generate_repairs_it(tmp_path: Path) -> None:
-    checkout = _checkout(tmp_path)
+    checkout = _copy_checkout(tmp_path)
     table = checkout / "cdcpos" / "_fastpath_sre.py"
     good = table.read_text(encoding="utf-8")
     # One word of one pattern's code changed: still a valid-looking table.
     stale = good.replace("'0e000000", "'0e000001", 1)
     assert stale != good
     table.write_text(stale, encoding="utf-8")
-    result = _generate(checkout, "--check")
+    result = _generate("--check", path=checkout)
     assert result.returncode == 1 and "_fastpath_sre.py is stale" in result.stderr
     assert table.read_text(encoding="utf-8") == stale  # --check writes nothing
     table.unlink()  # the generator makes it from nothing as well
-    assert _generate(checkout).returncode == 0
+    assert _generate(path=checkout).returncode == 0
     assert table.read_text(encoding="utf-8") == good
-    assert _generate(checkout, "--check").returncode == 0
+    assert _generate("--check", path=checkout).returncode == 0
 
 
 def test_a_table_of_another_python_is_not_checked_nor_used(tmp_path: Path) -> None:
-    checkout = _checkout(tmp_path)
+    checkout = _copy_checkout(tmp_path)
     table = checkout / "cdcpos" / "_fastpath_sre.py"
     text = table.read_text(encoding="utf-8")
     made_by = f"PYTHON = {_fastpath_sre.PYTHON!r}"
     assert made_by in text
     table.write_text(text.replace(made_by, "PYTHON = (3, 99)"), encoding="utf-8")
-    result = _generate(checkout, "--check")
+    result = _generate("--check", path=checkout)
     assert result.returncode == 0, result.stderr
     assert "holds code for Python 3.99: not checked" in result.stdout
     env = {**os.environ, "PYTHONPATH": str(checkout)}
