@@ -30,7 +30,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 # Tests that start a fresh interpreter without site-packages: mutmut's copy of the package
 # cannot be imported there (its trampolines import mutmut).  They test imports, not values.
-_NEED_A_PLAIN_INTERPRETER = frozenset({"test_import_cdcpos_imports_no_heavy_module"})
+_NEED_A_PLAIN_INTERPRETER = frozenset(
+    {
+        "test_import_cdcpos_imports_no_heavy_module",
+        "test_a_cold_parse_of_every_kind_imports_no_re",
+        "test_a_cold_rejection_is_still_diagnosed",
+        "test_check_finds_a_stale_table_and_generate_repairs_it",
+        "test_a_table_of_another_python_is_not_checked_nor_used",
+    }
+)
 # Tests that do not fit a mutation run: a clock-bounded run in a subprocess (a mutant's
 # slowness is not a kill); a fork while the reference parser's lock is held (the lark
 # layer, not the core); a test whose parameter ids hold control characters and lone
