@@ -431,9 +431,10 @@ def compiled_patterns() -> list[str]:
     found = set(_ENTRY_PATTERNS.values())
     for entry in _ENTRY_PATTERNS:
         alternatives = _alternatives_of(entry)
-        # Every printable first character; any other one picks what a character no
-        # literal prefix starts with picks (prefixes are printable ASCII).
-        found.update(dispatch_expression(alternatives, chr(c)) for c in range(0x20, 0x7F))
+        # The first character of each literal prefix, and '' for every other character
+        # (it picks only the alternatives without a prefix, as '' does).
+        firsts = {starts for starts, _ in alternatives} | {""}
+        found.update(dispatch_expression(alternatives, first) for first in firsts)
     found.update(_value_pattern(kind) for kind in (*KIND_ENTRY, *CHECKPOINT_TERMINALS))
     found.add(_shapes_pattern())
     found.add(_fastpath.RULE_PATTERNS["checkpoint"])

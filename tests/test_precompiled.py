@@ -61,12 +61,29 @@ def test_the_stored_table_is_what_the_generator_makes() -> None:
 
 
 def test_another_python_or_engine_compiles_with_re(monkeypatch: pytest.MonkeyPatch) -> None:
+    import _sre
+
     pattern = _rules.entry_pattern("start_position")
-    for name, value in (("PYTHON", (3, 99)), ("MAGIC", 1)):
+    for owner, name, value in (
+        (_fastpath_sre, "PYTHON", (3, 99)),
+        (_fastpath_sre, "MAGIC", 1),
+        (_sre, "CODESIZE", 2),  # code words of another width
+        (sys, "byteorder", "big"),  # the table's words are little-endian
+    ):
         with monkeypatch.context() as patch:
-            patch.setattr(_fastpath_sre, name, value)
-            assert _rules._precompiled(pattern) is None
+            patch.setattr(owner, name, value)
+            assert _rules._precompiled(pattern) is None, name
             assert _rules.compile_pattern(pattern) == re.compile(pattern)
+
+
+@needs_table_python
+def test_a_stored_pattern_compiles_without_re(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("re.compile called for a pattern the table holds")
+
+    pattern = _rules.entry_pattern("checkpoint")
+    monkeypatch.setattr(re, "compile", refuse)
+    assert _rules.compile_pattern(pattern).fullmatch("checkpoint:V1#1#0/1#0#0#*#0#0")
 
 
 def test_a_pattern_the_table_lacks_compiles_with_re() -> None:
