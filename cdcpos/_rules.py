@@ -431,9 +431,9 @@ def compiled_patterns() -> list[str]:
     found = set(_ENTRY_PATTERNS.values())
     for entry in _ENTRY_PATTERNS:
         alternatives = _alternatives_of(entry)
-        # The first character of each literal prefix, and '' for every other character
-        # (it picks only the alternatives without a prefix, as '' does).
-        firsts = {starts for starts, _ in alternatives} | {""}
+        # The first character of each literal prefix, and '' (present when an alternative
+        # has no prefix): what every other character picks, the alternatives without one.
+        firsts = {starts for starts, _ in alternatives}
         found.update(dispatch_expression(alternatives, first) for first in firsts)
     found.update(_value_pattern(kind) for kind in (*KIND_ENTRY, *CHECKPOINT_TERMINALS))
     found.add(_shapes_pattern())
