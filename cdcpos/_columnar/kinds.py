@@ -15,8 +15,13 @@ from cdcpos._columnar.encode import _np
 from cdcpos._columnar.exact import _exact_rows
 from cdcpos._columnar.scan import contains_triple, counts_in, field_bounds, long_digit_runs
 from cdcpos._columnar.schema import _KIND_CODE
+from cdcpos._columnar.threads import map_slices
 from cdcpos._columnar.values import _KINDS
 from cdcpos._rules import CHECKPOINT_POSITION_KINDS
+
+#: The most rows one call of the vectorized path takes: a larger batch is cut (its
+#: temporaries, a few per byte, then stay within a few hundred megabytes).
+BATCH_ROWS = 1 << 18
 
 # ---------------------------------------------------------------- entry points
 
@@ -237,9 +242,14 @@ def classify(texts: pa.Array, *, kind: str | None = None) -> np.ndarray:
 
     The portable expressions decide, except for the rows that may fail a check the
     grammar cannot express (``_suspects``): those are asked of the exact path, so the
-    answer is ``parse_many``'s.
+    answer is ``parse_many``'s.  A large batch is split over threads (``threads``).
     """
     entry = entry_of(kind)
+    parts = map_slices(texts, lambda part: _classify(part, entry, kind), most=BATCH_ROWS)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _classify(texts: pa.Array, entry: str, kind: str | None) -> np.ndarray:
     found = kinds_of(texts, entry)
     codes = found.codes
     asked = np.flatnonzero(_suspects(texts, codes, found.proven))
