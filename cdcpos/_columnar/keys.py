@@ -293,9 +293,9 @@ def _postgres_checkpoint_keys(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """
     n = len(texts)
     offsets, data = _data(texts)
-    hashes = np.flatnonzero(data == ord("#"))
-    assert len(hashes) == 7 * n, "a field count other than 8"
-    hashes = hashes.reshape(n, 7)
+    found = np.flatnonzero(data == ord("#"))
+    assert len(found) == 7 * n, "a field count other than 8"
+    hashes = found.reshape(n, 7)
 
     def field(i: int) -> tuple[np.ndarray, np.ndarray]:
         start = offsets[:-1] if i == 0 else hashes[:, i - 1] + 1
