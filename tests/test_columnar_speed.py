@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import numpy as np
@@ -107,7 +108,7 @@ def test_slices_cover_the_rows_in_order() -> None:
                 slices = threads.slices_of(n, count, most)
                 assert slices[0][0] == 0
                 assert sum(length for _, length in slices) == n
-                for (start, length), (following, _) in zip(slices, slices[1:], strict=False):
+                for (start, length), (following, _) in itertools.pairwise(slices):
                     assert start + length == following and 0 < length <= most
                 if n >= count:
                     assert len(slices) >= count
@@ -201,7 +202,6 @@ def _threads_agree_on(texts: list[str], entry: str) -> None:
             _assert_threads_agree([*texts, None, *texts], ENTRY_KINDS[entry])
         finally:
             threads.set_threads(None)
-
 
 
 # ---------------------------------------------------------------- numbers and integers
