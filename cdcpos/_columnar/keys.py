@@ -33,13 +33,32 @@ from cdcpos._sort_bytes import END, NEGATIVE, NON_NEGATIVE, STRING, STRING_END, 
 # ---------------------------------------------------------------- numbers from the buffer
 
 
-def _words(data: np.ndarray) -> np.ndarray:
+class _Words:
     """The 8 bytes before each offset of ``data``, as little-endian uint64: ``words[e]``
-    holds ``data[e-8:e]`` (zeros before the first byte), its last byte the most
-    significant.  A view with a stride of one byte: no copy but the padded buffer's."""
-    padded = np.zeros(len(data) + 8, np.uint8)
-    padded[8:] = data
-    return np.ndarray((len(data) + 1,), "<u8", padded, 0, (1,))
+    (``e`` a column of offsets) holds ``data[e-8:e]``, its last byte the most
+    significant, zeros before the first byte.  Read in place: a view of the data with a
+    stride of one byte (a copy of the buffer cost 5 % of a PostgreSQL checkpoint's key);
+    only the offsets below 8 read a padded copy of the first bytes."""
+
+    def __init__(self, data: np.ndarray) -> None:
+        size = len(data)
+        self.inner = (
+            np.ndarray((size - 7,), "<u8", data, 0, (1,)) if size >= 8 else np.zeros(1, "<u8")
+        )
+        head = np.zeros(16, np.uint8)
+        head[8 : 8 + min(size, 8)] = data[:8]
+        self.head = np.ndarray((9,), "<u8", head, 0, (1,))
+
+    def __getitem__(self, ends: np.ndarray) -> np.ndarray:
+        if not len(ends) or ends.min() >= 8:
+            return self.inner[ends - 8]  # type: ignore[no-any-return]
+        return np.where(  # type: ignore[no-any-return]
+            ends >= 8, self.inner[np.maximum(ends - 8, 0)], self.head[np.minimum(ends, 8)]
+        )
+
+
+def _words(data: np.ndarray) -> _Words:
+    return _Words(data)
 
 
 def _u64(value: int) -> np.uint64:
@@ -56,7 +75,7 @@ _EVEN_BYTES, _EVEN_PAIRS = _u64(0x00FF00FF00FF00FF), _u64(0x0000FFFF0000FFFF)
 _LOW_HALF = _u64(0xFFFFFFFF)
 
 
-def _eight(words: np.ndarray, ends: np.ndarray, lengths: np.ndarray, base: int) -> np.ndarray:
+def _eight(words: _Words, ends: np.ndarray, lengths: np.ndarray, base: int) -> np.ndarray:
     """The number the ``lengths`` (0 to 8) digits just before each ``end`` spell, as uint64.
 
     SWAR: the digits are read as one 64-bit word per row and combined in three steps of
@@ -78,7 +97,7 @@ def _eight(words: np.ndarray, ends: np.ndarray, lengths: np.ndarray, base: int) 
     return ((word << _u64(16)) | (word >> _u64(32))) & _LOW_HALF  # type: ignore[no-any-return]
 
 
-def _number(words: np.ndarray, starts: np.ndarray, ends: np.ndarray, base: int) -> np.ndarray:
+def _number(words: _Words, starts: np.ndarray, ends: np.ndarray, base: int) -> np.ndarray:
     """The digits ``data[start:end]`` of each row as uint64 (``words`` is ``_words(data)``;
     at most 19 decimal or 16 hex digits: the expression that matched the rows bounds
     them, or the caller checked), eight digits at a time from the end."""
@@ -92,8 +111,8 @@ def _number(words: np.ndarray, starts: np.ndarray, ends: np.ndarray, base: int) 
         # One digit in every row (most counters, a version 1): its value alone.
         digit = words[ends] >> _u64(56)
         if base == 10:
-            return digit - _u64(48)  # type: ignore[no-any-return]
-        return (digit & _u64(15)) + _u64(9) * ((digit >> _u64(6)) & _u64(1))  # type: ignore[no-any-return]
+            return digit - _u64(48)
+        return (digit & _u64(15)) + _u64(9) * ((digit >> _u64(6)) & _u64(1))
     value = _eight(words, ends, np.minimum(lengths, 8), base)
     for chunk in range(1, -(-width // 8)):
         left = np.clip(lengths - 8 * chunk, 0, 8)
@@ -104,9 +123,7 @@ def _number(words: np.ndarray, starts: np.ndarray, ends: np.ndarray, base: int) 
     return value
 
 
-def _signed(
-    data: np.ndarray, words: np.ndarray, starts: np.ndarray, ends: np.ndarray
-) -> np.ndarray:
+def _signed(data: np.ndarray, words: _Words, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """``-?digits`` (at most 18 digits) as int64."""
     negative = data[starts] == ord("-")
     if not negative.any():
@@ -283,6 +300,25 @@ def _mysql_binlog_keys(texts: pa.Array) -> pa.Array:
     )
 
 
+_SLASHES = _u64(0x2F2F2F2F2F2F2F2F)
+_LOW_BITS, _HIGH_BITS = _u64(0x0101010101010101), _u64(0x8080808080808080)
+
+
+def _slash_in(words: np.ndarray) -> np.ndarray:
+    """The index (0-7) of the first '/' of each word's bytes, which hold one: a
+    PostgreSQL LSN's high half is 1 to 8 digits, so the eight bytes after the position's
+    first digit hold its '/' (found without a scan of the whole buffer).
+
+    SWAR: a byte equal to '/' is a zero byte of ``word ^ '////////'``, and
+    ``(x - 0x01..) & ~x & 0x80..`` flags the first zero byte exactly (a borrow can only
+    flag bytes after it); its bit, 2**(8k+7), gives k by the float exponent (exact for
+    a power of two)."""
+    x = words ^ _SLASHES
+    flags = (x - _LOW_BITS) & ~x & _HIGH_BITS
+    lowest = flags & (~flags + _u64(1))
+    return (np.frexp(lowest.astype(np.float64))[1].astype(np.int64) - 8) // 8
+
+
 def _postgres_checkpoint_keys(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """(the rows it builds, their keys) of checkpoints of PostgreSQL positions (the second
     ``*`` or one): those whose version and counters fit 64 bits (the others are left).
@@ -315,8 +351,7 @@ def _postgres_checkpoint_keys(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
         return rows[built], keys
     words = _words(data)
     position_start, position_end = hashes[:, 1] + 1, hashes[:, 2]
-    slashes = np.flatnonzero(data == ord("/"))
-    first = slashes[np.searchsorted(slashes, position_start)]
+    first = position_start + 1 + _slash_in(words[position_start + 9])
     lsn = _number(words, position_start, first, 16) << np.uint64(32)
     lsn |= _number(words, first + 1, position_end, 16)
     second_start, second_end = field(5)
@@ -333,6 +368,7 @@ def _postgres_checkpoint_keys(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
     else:
         # A second PostgreSQL LSN where there is one (``*`` reads as an empty field).
         at = np.where(none, second_end, second_start)
+        slashes = np.flatnonzero(data == ord("/"))
         slash = slashes[np.minimum(np.searchsorted(slashes, at), len(slashes) - 1)]
         slash = np.where(none, second_end, slash)
         other = _number(words, at, slash, 16) << np.uint64(32)
