@@ -80,8 +80,9 @@ def _codes(series: pl.Series, kind: str | None) -> Any:
 
 
 def _is_valid(series: pl.Series, kind: str | None) -> pl.Series:
-    codes = _codes(series, kind)
-    valid = pl.Series(series.name, codes >= 0, dtype=pl.Boolean)
+    # Validity alone: one expression for the rules after a checkpoint (not classify's
+    # one per rule), see ``_columnar.is_valid``.
+    valid = pl.Series(series.name, _columnar.is_valid(_texts(series), kind=kind), dtype=pl.Boolean)
     return valid.zip_with(series.is_not_null(), pl.Series([None], dtype=pl.Boolean))
 
 

@@ -76,6 +76,7 @@ def _columns(texts: list[str | None], kind: str | None) -> tuple[object, ...]:
     column = pa.array(texts, pa.string())
     return (
         _columnar.classify(column, kind=kind).tolist(),
+        _columnar.is_valid(column, kind=kind).tolist(),
         _columnar.sort_key_column(column, kind=kind).to_pylist(),
         _columnar.parse_column(column, kind=kind).to_pylist(),
     )
@@ -83,7 +84,8 @@ def _columns(texts: list[str | None], kind: str | None) -> tuple[object, ...]:
 
 def _assert_threads_agree(texts: list[str | None], kind: str | None) -> None:
     expected = expected_rows(texts, kind)
-    codes, sort_keys, rows = _columns(texts, kind)
+    codes, valid, sort_keys, rows = _columns(texts, kind)
+    assert valid == [row is not None and row["valid"] for row in expected]
     assert rows == expected
     assert sort_keys == [None if row is None else row["sort_key"] for row in expected]
     names = _columnar.KIND_NAMES
@@ -93,6 +95,9 @@ def _assert_threads_agree(texts: list[str | None], kind: str | None) -> None:
     frame = pl.DataFrame({"p": pl.Series(texts, dtype=pl.String)})
     namespace = pl.col("p").cdcpos
     assert frame.select(namespace.sort_key(kind)).to_series().to_list() == sort_keys
+    assert frame.select(namespace.is_valid(kind)).to_series().to_list() == [
+        None if row is None else row["valid"] for row in expected
+    ]
     assert frame.select(namespace.kind(kind)).to_series().to_list() == [
         None if row is None or not row["valid"] else row["kind"] for row in expected
     ]

@@ -45,7 +45,7 @@ from cdcpos._columnar.batch import Batch, parse_batch, parse_column
 from cdcpos._columnar.encode import as_string_array
 from cdcpos._columnar.exact import _plain_message
 from cdcpos._columnar.keys import sort_key_column
-from cdcpos._columnar.kinds import classify, entry_of
+from cdcpos._columnar.kinds import classify, entry_of, is_valid
 from cdcpos._columnar.schema import (
     COUNTERS,
     FIELDS,
@@ -70,6 +70,7 @@ __all__ = [
     "as_string_array",
     "classify",
     "entry_of",
+    "is_valid",
     "kind_column",
     "parse_batch",
     "parse_column",

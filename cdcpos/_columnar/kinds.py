@@ -111,7 +111,9 @@ def kind_codes(texts: pa.Array, entry: str) -> np.ndarray:
     return kinds_of(texts, entry).codes
 
 
-def kinds_of(texts: pa.Array, entry: str, *, with_positions: bool = False) -> Kinds:
+def kinds_of(
+    texts: pa.Array, entry: str, *, with_positions: bool = False, first_rule_only: bool = False
+) -> Kinds:
     """The kinds of a batch by the portable expressions.
 
     An expression runs only on the rows that pass its cheap necessary conditions (length
@@ -119,7 +121,9 @@ def kinds_of(texts: pa.Array, entry: str, *, with_positions: bool = False) -> Ki
     took, which saves most of the regular-expression work and changes no answer.  A
     checkpoint, always its entry's first rule, is tried with ``_one_engine_checkpoints``
     first and with its whole expression only on the rows those reject.  ``with_positions``
-    finds the PostgreSQL checkpoints' position kind too (the others' stays -1).
+    finds the PostgreSQL checkpoints' position kind too (the others' stays -1);
+    ``first_rule_only`` stops after the entry's first rule (``is_valid`` runs the others
+    as one expression).
     """
     n = len(texts)
     codes = np.full(n, -1, np.int8)
@@ -182,6 +186,8 @@ def kinds_of(texts: pa.Array, entry: str, *, with_positions: bool = False) -> Ki
         (matched,) = match(candidate, [pattern], prefix)
         codes[matched] = _KIND_CODE[kind]
         undecided[matched] = False
+        if first_rule_only:
+            break
     return Kinds(codes, proven, positions)
 
 
@@ -261,3 +267,91 @@ def _classify(texts: pa.Array, entry: str, kind: str | None) -> np.ndarray:
         exact = _exact_rows(samples, kind, None, False)
         codes[asked] = [_KIND_CODE[r["kind"]] if r["valid"] else -1 for r in exact]
     return codes
+
+
+# ---------------------------------------------------------------- validity alone
+
+
+def _union(patterns: list[str]) -> str:
+    """One expression matching what any of ``patterns`` (each ``^(?:...)$``) matches."""
+    assert all(p.startswith("^") and p.endswith("$") for p in patterns), "unanchored"
+    return "^(?:" + "|".join(p[1:-1] for p in patterns) + ")$"
+
+
+def is_valid(texts: pa.Array, *, kind: str | None = None) -> np.ndarray:
+    """Whether each row parses (``parse_many(kind=kind)`` accepts it; False for a null).
+
+    ``classify >= 0`` without the kinds: the entry's first rule (a checkpoint) runs as
+    in ``classify``, then the other rules run as *one* expression, their alternation,
+    over the rows left (one regular-expression pass a row instead of one per rule it is
+    tried against: each pass costs RE2 50-150 ns a row, even one it rejects).  The checks
+    beyond the grammar then only need which rows *may* be of a kind that has one: a
+    date kind by its fixed length and literal prefix (the calendar check runs on every
+    such row, whichever rule matched it), a number that may pass 2**64-1 by a run of 20
+    digits in any row the alternation matched; those rows go to the exact path.  A large
+    batch is split over threads (``threads``).
+    """
+    entry = entry_of(kind)
+    parts = map_slices(texts, lambda part: _is_valid(part, entry, kind), most=BATCH_ROWS)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _is_valid(texts: pa.Array, entry: str, kind: str | None) -> np.ndarray:
+    n = len(texts)
+    rules = kind_patterns(entry)
+    head = 1 if rules[0][0] == "checkpoint" else 0
+    if head:
+        found = kinds_of(texts, entry, first_rule_only=True)
+        codes, proven = found.codes, found.proven
+    else:
+        codes, proven = np.full(n, -1, np.int8), np.zeros(n, bool)
+    valid = codes >= 0
+    suspect = _suspects(texts, codes, proven)  # the checkpoints the narrowing left
+    others = rules[head:]
+    if others:
+        valid |= _others_valid(texts, codes, others, suspect)
+    asked = np.flatnonzero(suspect & valid)
+    if len(asked):
+        samples = texts.take(pa.array(asked)).to_pylist()
+        valid[asked] = [row["valid"] for row in _exact_rows(samples, kind, None, False)]
+    return valid
+
+
+def _others_valid(
+    texts: pa.Array, codes: np.ndarray, others: tuple[tuple[str, str], ...], suspect: np.ndarray
+) -> np.ndarray:
+    """The rows no rule before ``others`` took that one of ``others`` matches, marking in
+    ``suspect`` those that may fail a check beyond the grammar."""
+    n = len(texts)
+    length = _np(pc.fill_null(pc.binary_length(texts), -1))
+    hints = [_fastpath.PORTABLE_KIND_HINTS[rule] for rule, _ in others]
+    candidate = (codes < 0) & (length >= min(h[0] for h in hints))
+    candidate &= length <= cdcpos.MAX_LENGTH
+    if all(h[1] is not None for h in hints):
+        candidate &= length <= max(h[1] or 0 for h in hints)
+    union = _union([pattern for _, pattern in others])
+    rows = np.flatnonzero(candidate)
+    if 4 * len(rows) > 3 * n:
+        matched = _np(pc.fill_null(pc.match_substring_regex(texts, union), False)) & candidate
+    else:
+        matched = np.zeros(n, bool)
+        if len(rows):
+            subset = texts.filter(pa.array(candidate))
+            matched[rows[_np(pc.match_substring_regex(subset, union))]] = True
+    for (rule, _), (shortest, longest, prefix, _) in zip(others, hints, strict=True):
+        if rule not in _DATE_KINDS:
+            continue
+        assert shortest == longest, "a date kind of variable length"
+        maybe = matched & (length == shortest)
+        if prefix:
+            maybe &= _np(pc.fill_null(pc.starts_with(texts, prefix), False))
+        at = np.flatnonzero(maybe)
+        if len(at):
+            check = _KINDS[rule][0]
+            assert check is not None
+            suspect[at[~check(texts.filter(pa.array(maybe)))]] = True
+    long = matched & (length > _MAX_U64_DIGITS)
+    at = np.flatnonzero(long)
+    if len(at):
+        suspect[at[long_digit_runs(texts.filter(pa.array(long)))]] = True
+    return matched
