@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cdcpos
+import cdcpos.arrow
 import cdcpos.polars
 from benchmarks.corpus import corpus, postgres_checkpoints
 from cdcpos import _columnar
@@ -130,6 +131,11 @@ def test_the_thread_count_is_a_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     finally:
         threads.set_threads(None)
     assert threads.thread_count() == 3
+    cdcpos.arrow.set_threads(2)  # the public name
+    try:
+        assert threads.thread_count() == 2
+    finally:
+        cdcpos.arrow.set_threads(None)
     monkeypatch.setenv("CDCPOS_THREADS", "many")
     with pytest.raises(ValueError, match="CDCPOS_THREADS"):
         threads.thread_count()
