@@ -164,7 +164,17 @@ def test_small_batches_start_no_thread(monkeypatch: pytest.MonkeyPatch) -> None:
         threads.set_threads(None)
 
 
-@pytest.mark.parametrize("kind", [None, "start", "checkpoint", "stop"])
+# The fast suite keeps any position and checkpoints (every edge is one or the other); the
+# slow suite adds the "start" and "stop" entries.
+@pytest.mark.parametrize(
+    "kind",
+    [
+        None,
+        "checkpoint",
+        pytest.param("start", marks=pytest.mark.slow),
+        pytest.param("stop", marks=pytest.mark.slow),
+    ],
+)
 def test_threads_agree_with_one_thread_at_every_boundary(
     kind: str | None, many_threads: None
 ) -> None:
@@ -175,9 +185,11 @@ def test_threads_agree_with_one_thread_at_every_boundary(
         _assert_threads_agree(texts, kind)
 
 
-def test_threads_split_a_large_column_like_one_thread() -> None:
-    # The default MIN_ROWS: a column large enough for real slices (2 or more threads).
-    texts = (corpus(20_000) + EDGES) * 4
+def test_threads_split_a_large_column_like_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Slices of thousands of rows (three threads over 20,100 rows): the builders' chunks and
+    # the kinds' whole-column passes see real sizes, not the few rows of the tests above.
+    monkeypatch.setattr(threads, "MIN_ROWS", 4096)
+    texts = (corpus(5_000) + EDGES) * 4
     threads.set_threads(1)
     try:
         one = _columns(texts, None)
