@@ -1,8 +1,12 @@
 """The columnar figures of cdcpos (Arrow, Polars, Spark), as ratios in one process.
 
-    python -m benchmarks.columnar [--n 1000000] [--spark-n N] [--no-spark] [--json FILE]
+    python -m benchmarks.columnar [--n 1000000] [--spark-n N] [--no-spark] [--threads N]
+                                  [--json FILE]
 
-It prints the figures, then the load average before and after (the machines are shared).
+It prints the figures, then the threads a large batch is split over (``--threads``, else
+the library's default: ``cdcpos.arrow.set_threads``) and the load average before and
+after (the machines are shared: other work on the cores slows the threaded columns more
+than the one-thread baseline).
 
 Each figure is a ratio against the object path run in the same process on the same
 strings of ``benchmarks.corpus`` (alternated, best of ``--repeats``), because the
@@ -28,6 +32,7 @@ import cdcpos.polars  # registers the namespace
 from benchmarks.corpus import corpus, postgres_checkpoints
 from benchmarks.run import paired_times
 from cdcpos import _columnar
+from cdcpos._columnar.threads import thread_count
 
 
 def _natives(size: int) -> list[str]:
@@ -211,7 +216,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spark-only", action="store_true", help="only the Spark figure")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", help="also write the figures as JSON to this file")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="threads per batch (default: the library's)"
+    )
     args = parser.parse_args(argv)
+    cdcpos.arrow.set_threads(args.threads)
+
     # The machines are shared: the load average says how far to trust absolute times.
     load_before = os.getloadavg()
     rows = [] if args.spark_only else measure(args.n, args.repeats)
@@ -220,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     load_after = os.getloadavg()
     print(table(rows))
     print(
-        f"\n{os.cpu_count()} cores; load average (1, 5, 15 min) before "
+        f"\n{os.cpu_count()} cores, {thread_count()} threads per large batch; "
+        f"load average (1, 5, 15 min) before "
         f"{', '.join(f'{x:.1f}' for x in load_before)}, after "
         f"{', '.join(f'{x:.1f}' for x in load_after)}"
     )

@@ -46,6 +46,14 @@ type (a counter beyond 64 bits): ``canonical`` and ``sort_key`` stay exact.  Typ
 children cost about 90 bytes a row; the text children (``canonical``, ``sort_key``,
 ``error``, ``binlog_file``) about the length of the input each.
 
+A large column is split into slices parsed on several threads at once (pyarrow's
+kernels and numpy release the GIL; the rows come back in order, the same as on one
+thread): as many threads as the cores this process may use, at most 8, and one per
+32,768 rows at most, so a small batch starts none.  ``set_threads(n)`` (or the
+environment variable ``CDCPOS_THREADS``) chooses another count; ``set_threads(1)`` runs
+everything in the calling thread (say, under a framework that runs batches in parallel
+itself).
+
 ``kind`` is the entry point, as for ``cdcpos.parse_many`` (``None``: any position,
 ``'start'``, ``'stop'``, ``'checkpoint'``, ``'db2-context'``); ``engine`` rejects the
 values that DMS engine cannot have written; ``lenient=True`` first removes what pasting
@@ -77,7 +85,7 @@ from cdcpos import _columnar  # noqa: E402  (after the check that names the extr
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["SCHEMA", "parse"]
+__all__ = ["SCHEMA", "parse", "set_threads"]
 
 #: The type of the struct column ``parse`` returns.
 SCHEMA = _columnar.STRUCT_TYPE
@@ -102,3 +110,17 @@ def parse(
     ([True, False], [4, None])
     """
     return _columnar.parse_column(values, kind=kind, engine=engine, lenient=lenient)
+
+
+def set_threads(count: int | None) -> None:
+    """Parse a large column on ``count`` threads (``1``: in the calling thread only);
+    ``None`` restores the default (the cores this process may use, at most 8, unless the
+    environment variable ``CDCPOS_THREADS`` says otherwise).  It applies to
+    ``cdcpos.arrow``, ``cdcpos.polars`` and ``cdcpos.spark`` alike; ``ValueError`` for
+    anything but a positive int or ``None``.
+
+    >>> import cdcpos.arrow
+    >>> cdcpos.arrow.set_threads(1)
+    >>> cdcpos.arrow.set_threads(None)
+    """
+    _columnar.set_threads(count)

@@ -23,6 +23,12 @@ RE2; ``is_valid()`` and ``kind()`` stop there (plus numpy scans for the checks b
 grammar), ``sort_key()`` builds the keys alone from the data buffer, and ``canonical()``
 and ``parse()`` build the struct of ``cdcpos.arrow.parse``.
 
+Threads: Polars runs the expressions of a query on its own threads, and cdcpos splits a
+large batch (32,768 rows or more per thread) over threads of its own as well (as many as
+the cores this process may use, at most 8): in Polars' streaming engine, which hands
+several batches over at once, ``cdcpos.arrow.set_threads(1)`` (or ``CDCPOS_THREADS=1``)
+leaves all the parallelism to Polars.
+
 >>> import polars as pl, cdcpos.polars
 >>> df = pl.DataFrame({"p": ["0/16B3748", "checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0", "x"]})
 >>> df.select(pl.col("p").cdcpos.kind()).to_series().to_list()
@@ -80,8 +86,9 @@ def _codes(series: pl.Series, kind: str | None) -> Any:
 
 
 def _is_valid(series: pl.Series, kind: str | None) -> pl.Series:
-    codes = _codes(series, kind)
-    valid = pl.Series(series.name, codes >= 0, dtype=pl.Boolean)
+    # Validity alone: one expression for the rules after a checkpoint (not classify's
+    # one per rule), see ``_columnar.is_valid``.
+    valid = pl.Series(series.name, _columnar.is_valid(_texts(series), kind=kind), dtype=pl.Boolean)
     return valid.zip_with(series.is_not_null(), pl.Series([None], dtype=pl.Boolean))
 
 

@@ -35,7 +35,8 @@ expressions, ``classify``), ``scan`` (what a row's bytes contain, by numpy over 
 buffer), ``encode`` (numpy and Arrow helpers, the order-preserving key encoders),
 ``positions`` and ``values`` (what each position kind of a checkpoint and each row kind
 gives: check and build), ``keys`` (sort keys from the buffer, the sort-key column),
-``exact`` (rows from cdcpos values), ``batch`` (one batch, many batches).  This package
+``exact`` (rows from cdcpos values), ``batch`` (one batch, many batches), ``threads``
+(a large batch split into slices over threads).  This package
 exposes the names ``cdcpos.arrow``, ``cdcpos.polars`` and ``cdcpos.spark`` use.
 """
 
@@ -45,7 +46,7 @@ from cdcpos._columnar.batch import Batch, parse_batch, parse_column
 from cdcpos._columnar.encode import as_string_array
 from cdcpos._columnar.exact import _plain_message
 from cdcpos._columnar.keys import sort_key_column
-from cdcpos._columnar.kinds import classify, entry_of
+from cdcpos._columnar.kinds import classify, entry_of, is_valid
 from cdcpos._columnar.schema import (
     COUNTERS,
     FIELDS,
@@ -56,6 +57,7 @@ from cdcpos._columnar.schema import (
     TYPES,
     kind_column,
 )
+from cdcpos._columnar.threads import set_threads
 
 __all__ = [
     "COUNTERS",
@@ -70,8 +72,10 @@ __all__ = [
     "as_string_array",
     "classify",
     "entry_of",
+    "is_valid",
     "kind_column",
     "parse_batch",
     "parse_column",
+    "set_threads",
     "sort_key_column",
 ]

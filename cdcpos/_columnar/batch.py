@@ -18,8 +18,9 @@ from cdcpos._columnar.encode import (
     as_string_array,
 )
 from cdcpos._columnar.exact import _exact_rows, _rows_to_children
-from cdcpos._columnar.kinds import entry_of, kind_codes
+from cdcpos._columnar.kinds import BATCH_ROWS, entry_of, kind_codes
 from cdcpos._columnar.schema import _KIND_CODE, FIELDS, KIND_TYPE, _kind_array
+from cdcpos._columnar.threads import map_slices
 from cdcpos._columnar.values import _KINDS
 
 # ---------------------------------------------------------------- one batch
@@ -122,8 +123,6 @@ def _engine_check(
 
 # ---------------------------------------------------------------- many batches
 
-BATCH_ROWS = 1 << 18
-
 
 def parse_column(
     values: Any,
@@ -132,15 +131,13 @@ def parse_column(
     engine: str | None = None,
     lenient: bool = False,
 ) -> pa.StructArray:
-    """The struct column of any column or iterable of strings (see ``cdcpos.arrow.parse``)."""
+    """The struct column of any column or iterable of strings (see ``cdcpos.arrow.parse``):
+    batches of at most ``BATCH_ROWS`` rows, split over threads when large (``threads``)."""
     texts = as_string_array(values)
     entry_of(kind)
-    if len(texts) <= BATCH_ROWS:
-        return parse_batch(texts, kind=kind, engine=engine, lenient=lenient).column
-    batches = [
-        parse_batch(
-            texts.slice(start, BATCH_ROWS), kind=kind, engine=engine, lenient=lenient
-        ).column
-        for start in range(0, len(texts), BATCH_ROWS)
-    ]
-    return pa.concat_arrays(batches)
+
+    def one(part: pa.Array) -> pa.StructArray:
+        return parse_batch(part, kind=kind, engine=engine, lenient=lenient).column
+
+    batches = map_slices(texts, one, most=BATCH_ROWS)
+    return batches[0] if len(batches) == 1 else pa.concat_arrays(batches)

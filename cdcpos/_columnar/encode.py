@@ -266,8 +266,9 @@ def _assemble(n: int, pieces: list[tuple[np.ndarray, pa.Array]], kind: pa.DataTy
     arrays = [column if column.type == kind else column.cast(kind) for _, column in pieces]
     arrays.append(pa.nulls(len(missing), kind))
     arrays = [a for a in arrays if len(a)] or arrays[:1]
-    if len(arrays) == 1 and np.array_equal(order, np.arange(n)):
-        return arrays[0]
+    if np.array_equal(order, np.arange(n)):
+        # The pieces are the rows in order (a column of one kind, cut in chunks).
+        return arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays)
     inverse = np.empty(n, np.int64)
     inverse[order] = np.arange(n)
     # One gather from the pieces (no concatenation first).

@@ -21,54 +21,116 @@ import pyarrow.compute as pc
 
 from cdcpos._columnar.encode import _assemble, _binary, _row_key, as_string_array
 from cdcpos._columnar.exact import _exact_rows
-from cdcpos._columnar.kinds import _suspects, entry_of, kinds_of
+from cdcpos._columnar.kinds import BATCH_ROWS, _suspects, entry_of, kinds_of
 from cdcpos._columnar.positions import _sqlserver_key
-from cdcpos._columnar.scan import _data, field_bounds
+from cdcpos._columnar.scan import _data
 from cdcpos._columnar.schema import _KIND_CODE
 from cdcpos._columnar.schema import KIND_NAMES as _KIND_NAMES
+from cdcpos._columnar.threads import map_slices
 from cdcpos._columnar.values import _KINDS, _tail_is_nested
-from cdcpos._sort_bytes import END, NEGATIVE, NON_NEGATIVE, STRING, STRING_END, TUPLE
+from cdcpos._sort_bytes import END, NEGATIVE, NON_NEGATIVE, STRING, STRING_END, TUPLE, _encode
 
 # ---------------------------------------------------------------- numbers from the buffer
 
-_HEX = np.zeros(256, np.uint8)
-_HEX[48:58] = np.arange(10)
-_HEX[65:71] = np.arange(10, 16)
-_HEX[97:103] = np.arange(10, 16)
-_DIGIT = np.zeros(256, np.uint8)
-_DIGIT[48:58] = np.arange(10)
+
+class _Words:
+    """The 8 bytes before each offset of ``data``, as little-endian uint64: ``words[e]``
+    (``e`` a column of offsets) holds ``data[e-8:e]``, its last byte the most
+    significant, zeros before the first byte.  Read in place: a view of the data with a
+    stride of one byte (a copy of the buffer cost 5 % of a PostgreSQL checkpoint's key);
+    only the offsets below 8 read a padded copy of the first bytes."""
+
+    def __init__(self, data: np.ndarray) -> None:
+        self.data = data
+        size = len(data)
+        self.inner = (
+            np.ndarray((size - 7,), "<u8", data, 0, (1,)) if size >= 8 else np.zeros(1, "<u8")
+        )
+        head = np.zeros(16, np.uint8)
+        head[8 : 8 + min(size, 8)] = data[:8]
+        self.head = np.ndarray((9,), "<u8", head, 0, (1,))
+
+    def __getitem__(self, ends: np.ndarray) -> np.ndarray:
+        if not len(ends) or ends.min() >= 8:
+            return self.inner[ends - 8]  # type: ignore[no-any-return]
+        return np.where(  # type: ignore[no-any-return]
+            ends >= 8, self.inner[np.maximum(ends - 8, 0)], self.head[np.minimum(ends, 8)]
+        )
 
 
-def _number(data: np.ndarray, starts: np.ndarray, ends: np.ndarray, base: int) -> np.ndarray:
-    """The digits ``data[start:end]`` of each row as uint64 (at most 19 decimal or 16 hex
-    digits: the expression that matched the rows bounds them, or the caller checked)."""
+def _words(data: np.ndarray) -> _Words:
+    return _Words(data)
+
+
+def _u64(value: int) -> np.uint64:
+    return np.uint64(value)
+
+
+# A mask of the last k bytes of a word (the k bytes just before its offset), k = 0..8.
+_LAST = np.array(
+    [0] + [((1 << 64) - 1) << (8 * (8 - k)) & ((1 << 64) - 1) for k in range(1, 9)], np.uint64
+)
+_ZEROS = _u64(0x3030303030303030)  # '0' in every byte
+_LOW_NIBBLES, _BIT_6 = _u64(0x0F0F0F0F0F0F0F0F), _u64(0x0101010101010101)
+_EVEN_BYTES, _EVEN_PAIRS = _u64(0x00FF00FF00FF00FF), _u64(0x0000FFFF0000FFFF)
+_LOW_HALF = _u64(0xFFFFFFFF)
+
+
+def _eight(words: _Words, ends: np.ndarray, lengths: np.ndarray, base: int) -> np.ndarray:
+    """The number the ``lengths`` (0 to 8) digits just before each ``end`` spell, as uint64.
+
+    SWAR: the digits are read as one 64-bit word per row and combined in three steps of
+    pairs (two digits, then two pairs, then two quads), each one multiply or shift, an
+    add and a mask over the column, instead of one column operation per digit.  The
+    bytes before a shorter number are masked to a zero digit.
+    """
+    mask = _LAST[lengths]
+    word = words[ends] & mask
+    if base == 10:
+        word -= _ZEROS & mask  # every kept byte is a digit, >= '0': no borrow
+        word = (word * _u64(10) + (word >> _u64(8))) & _EVEN_BYTES
+        word = (word * _u64(100) + (word >> _u64(16))) & _EVEN_PAIRS
+        return (word * _u64(10000) + (word >> _u64(32))) & _LOW_HALF  # type: ignore[no-any-return]
+    # A hex digit's value is its low nibble, plus 9 for a letter (bit 6: 'A'-'F', 'a'-'f').
+    word = (word & _LOW_NIBBLES) + _u64(9) * ((word >> _u64(6)) & _BIT_6)
+    word = ((word << _u64(4)) | (word >> _u64(8))) & _EVEN_BYTES
+    word = ((word << _u64(8)) | (word >> _u64(16))) & _EVEN_PAIRS
+    return ((word << _u64(16)) | (word >> _u64(32))) & _LOW_HALF  # type: ignore[no-any-return]
+
+
+def _number(words: _Words, starts: np.ndarray, ends: np.ndarray, base: int) -> np.ndarray:
+    """The digits ``data[start:end]`` of each row as uint64 (``words`` is ``_words(data)``;
+    at most 19 decimal or 16 hex digits: the expression that matched the rows bounds
+    them, or the caller checked), eight digits at a time from the end."""
     n = len(starts)
     if not n:
         return np.zeros(0, np.uint64)
-    width = int((ends - starts).max())
+    lengths = ends - starts
+    width = int(lengths.max())
     assert width <= (19 if base == 10 else 16), "a number the fast path does not read"
-    table = _DIGIT if base == 10 else _HEX
-    if width == 0 or not len(data):
-        return np.zeros(n, np.uint64)
-    if width == 1:  # one digit at most (a counter that is 0, say): no matrix
-        digit = table[data[np.minimum(starts, len(data) - 1)]]
-        return np.where(ends > starts, digit, 0).astype(np.uint64)
-    # The digits right-aligned in a matrix as wide as the longest; left of a shorter
-    # number, the byte before it (a separator, which reads as 0) stands in.
-    before = np.maximum(starts - 1, 0)
-    at = ends[:, None] - np.arange(width, 0, -1)
-    digits = table[data[np.maximum(at, before[:, None])]]
-    if starts.min() == 0 or table[data[before]].any():
-        # A row's first field: the byte before it is the previous row's (maybe a digit).
-        digits[at < starts[:, None]] = 0
-    powers = np.uint64(base) ** np.arange(width - 1, -1, -1, dtype=np.uint64)
-    return digits @ powers  # type: ignore[no-any-return]
+    if width == 1 and lengths.min() == 1:
+        # One digit in every row (most counters, a version 1): its byte alone (a gather
+        # of bytes costs a fifth of one of unaligned words).
+        digit = words.data[ends - 1].astype(np.uint64)
+        if base == 10:
+            return digit - _u64(48)  # type: ignore[no-any-return]
+        return (digit & _u64(15)) + _u64(9) * ((digit >> _u64(6)) & _u64(1))  # type: ignore[no-any-return]
+    value = _eight(words, ends, np.minimum(lengths, 8), base)
+    for chunk in range(1, -(-width // 8)):
+        left = np.clip(lengths - 8 * chunk, 0, 8)
+        # A row with no digits left reads word 0 (masked to nothing), not a negative one.
+        at = np.where(left > 0, ends - 8 * chunk, 0)
+        scale = _u64(10 ** (8 * chunk) if base == 10 else 1 << (32 * chunk))
+        value += _eight(words, at, left, base) * scale
+    return value
 
 
-def _signed(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def _signed(data: np.ndarray, words: _Words, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """``-?digits`` (at most 18 digits) as int64."""
     negative = data[starts] == ord("-")
-    magnitude = _number(data, starts + negative, ends, 10).astype(np.int64)
+    if not negative.any():
+        return _number(words, starts, ends, 10).astype(np.int64)
+    magnitude = _number(words, starts + negative, ends, 10).astype(np.int64)
     return np.where(negative, -magnitude, magnitude)
 
 
@@ -96,9 +158,13 @@ class _Block:
 
     def integer(self, values: np.ndarray) -> _Block:
         """``cdcpos._sort_bytes``' encoding of 64-bit integers (signed or not)."""
-        if not values.any():  # 0 in every row (most counters): a constant
-            return self.const(bytes((NON_NEGATIVE, 0)))
-        signed = values.dtype.kind == "i"
+        if not len(values) or values.min() == values.max():
+            # One value in every row (a version, most counters): a constant, encoded by
+            # the object path's own encoder.
+            out = bytearray()
+            _encode(int(values[0]) if len(values) else 0, out)
+            return self.const(bytes(out))
+        signed = values.dtype.kind == "i" and bool(values.min() < 0)
         negative = values < 0 if signed else np.zeros(self.n, bool)
         magnitude = values.astype(np.uint64)
         if signed:
@@ -106,13 +172,13 @@ class _Block:
         size = np.searchsorted(_SIZES, magnitude, side="right")
         width = 3 + int(size.max(initial=0))
         matrix = np.empty((self.n, 11), np.uint8)
-        matrix[:, 0] = np.where(negative, NEGATIVE, NON_NEGATIVE)
+        matrix[:, 0] = np.where(negative, NEGATIVE, NON_NEGATIVE) if signed else NON_NEGATIVE
         matrix[:, 1] = size > 0
         matrix[:, 2] = size
         # The magnitude's significant bytes first (a shift of 64 only happens for 0).
         shift = (np.uint64(64) - size.astype(np.uint64) * np.uint64(8)) % np.uint64(64)
         matrix[:, 3:] = (magnitude << shift).astype(">u8").view(np.uint8).reshape(self.n, 8)
-        if negative.any():
+        if signed:
             matrix[negative, 1:] = 0xFF - matrix[negative, 1:]
         self.parts.append(matrix[:, :width])
         self.lengths.append(np.where(size > 0, size + 3, 2))
@@ -125,32 +191,44 @@ class _Block:
         return self
 
     def _keep(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(the bytes, which of them each row keeps, each row's length), row-major.
+
+        Built column-major and transposed once: a part's byte column is then one
+        contiguous run of ``n`` bytes, where row-major slices of a few columns pay
+        numpy's loop overhead once per row and part (measured: 0.25 against 0.05 µs a
+        row for a PostgreSQL checkpoint's key).
+        """
         width = sum(part.shape[1] for part in self.parts)
-        matrix = np.empty((self.n, width), np.uint8)
-        keep = np.empty((self.n, width), bool)
+        matrix = np.empty((width, self.n), np.uint8)
+        keep = np.empty((width, self.n), bool)
         total = np.zeros(self.n, np.int64)
         column = 0
         for part, length in zip(self.parts, self.lengths, strict=True):
             end = column + part.shape[1]
-            matrix[:, column:end] = part
+            matrix[column:end] = part.T
             if isinstance(length, int):
-                keep[:, column:end] = True
+                keep[column:end] = True
             else:
-                keep[:, column:end] = np.arange(part.shape[1]) < length[:, None]
+                for byte in range(part.shape[1]):
+                    np.less(byte, length, out=keep[column + byte])
             total += length
             column = end
-        return matrix, keep, total
+        return np.ascontiguousarray(matrix.T), np.ascontiguousarray(keep.T), total
 
     def packed(self) -> tuple[np.ndarray, np.ndarray]:
         """(each row's bytes at the left of a matrix, their lengths): a part of another."""
         matrix, keep, lengths = self._keep()
         packed = np.zeros((self.n, int(lengths.max(initial=0))), np.uint8)
-        packed[np.arange(packed.shape[1]) < lengths[:, None]] = matrix[keep]
+        packed[np.arange(packed.shape[1]) < lengths[:, None]] = np.compress(
+            keep.ravel(), matrix.ravel()
+        )
         return packed, lengths
 
     def binary(self) -> pa.Array:
         matrix, keep, lengths = self._keep()
-        return _binary(matrix[keep], lengths)
+        # ``compress`` of the flat arrays, not ``matrix[keep]``: the same bytes, about
+        # three times faster (measured: 0.16 against 0.48 µs a row of 60 bytes).
+        return _binary(np.compress(keep.ravel(), matrix.ravel()), lengths)
 
 
 # ---------------------------------------------------------------- keys of kinds
@@ -180,16 +258,17 @@ _END = bytes((END,))
 
 def _postgres_lsn_keys(texts: pa.Array) -> pa.Array:
     offsets, data = _data(texts)
+    words = _words(data)
     slash = np.flatnonzero(data == ord("/"))  # one per row: the expression says
-    lsn = _number(data, offsets[:-1], slash, 16) << np.uint64(32)
-    lsn |= _number(data, slash + 1, offsets[1:], 16)
+    lsn = _number(words, offsets[:-1], slash, 16) << np.uint64(32)
+    lsn |= _number(words, slash + 1, offsets[1:], 16)
     return _Block(len(texts)).const(_domain(b"postgres_lsn")).integer(lsn).const(_END).binary()
 
 
 def _oracle_scn_keys(texts: pa.Array) -> pa.Array:
     # At most 19 digits: classify sends longer SCNs to the exact path.
     offsets, data = _data(texts)
-    scn = _number(data, offsets[:-1], offsets[1:], 10)
+    scn = _number(_words(data), offsets[:-1], offsets[1:], 10)
     return _Block(len(texts)).const(_domain(b"oracle_scn")).integer(scn).const(_END).binary()
 
 
@@ -205,11 +284,12 @@ def _mysql_binlog_keys(texts: pa.Array) -> pa.Array:
     dots = np.flatnonzero(data == ord("."))
     dot = dots[np.searchsorted(dots, colon) - 1]
     starts = offsets[:-1]
+    words = _words(data)
     numbers = (
         _Block(len(texts))
         .const(STRING_END + bytes((TUPLE,)))
-        .integer(_number(data, dot + 1, colon, 10))
-        .integer(_number(data, colon + 1, offsets[1:], 10))
+        .integer(_number(words, dot + 1, colon, 10))
+        .integer(_number(words, colon + 1, offsets[1:], 10))
         .const(bytes((STRING,)))
         .binary()
     )
@@ -222,43 +302,79 @@ def _mysql_binlog_keys(texts: pa.Array) -> pa.Array:
     )
 
 
+_SLASHES = _u64(0x2F2F2F2F2F2F2F2F)
+_LOW_BITS, _HIGH_BITS = _u64(0x0101010101010101), _u64(0x8080808080808080)
+
+
+def _slash_in(words: np.ndarray) -> np.ndarray:
+    """The index (0-7) of the first '/' of each word's bytes, which hold one: a
+    PostgreSQL LSN's high half is 1 to 8 digits, so the eight bytes after the position's
+    first digit hold its '/' (found without a scan of the whole buffer).
+
+    SWAR: a byte equal to '/' is a zero byte of ``word ^ '////////'``, and
+    ``(x - 0x01..) & ~x & 0x80..`` flags the first zero byte exactly (a borrow can only
+    flag bytes after it); its bit, 2**(8k+7), gives k by the float exponent (exact for
+    a power of two)."""
+    x = words ^ _SLASHES
+    flags = (x - _LOW_BITS) & ~x & _HIGH_BITS
+    lowest = flags & (~flags + _u64(1))
+    return (np.frexp(lowest.astype(np.float64))[1].astype(np.int64) - 8) // 8
+
+
 def _postgres_checkpoint_keys(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """(the rows it builds, their keys) of checkpoints of PostgreSQL positions (the second
-    ``*`` or one): those whose version and counters fit 64 bits (the others are left)."""
+    ``*`` or one): those whose version and counters fit 64 bits (the others are left).
+
+    The fields are found by the offsets of the seven ``#`` of each row (the expression
+    that matched says there are seven), without a matrix of field bounds: field ``i``
+    ends at ``#`` number ``i`` and starts after ``#`` number ``i - 1``.
+    """
     n = len(texts)
-    _, data = _data(texts)
-    starts, ends = field_bounds(texts, "#", 8)
-    counters = [1, 3, 4, 6, 7]
-    fits = ends[:, 0] - starts[:, 0] - len("checkpoint:V") <= 19
-    for i in counters:
-        fits &= ends[:, i] - starts[:, i] <= 18
+    offsets, data = _data(texts)
+    found = np.flatnonzero(data == ord("#"))
+    assert len(found) == 7 * n, "a field count other than 8"
+    hashes = found.reshape(n, 7)
+
+    def field(i: int) -> tuple[np.ndarray, np.ndarray]:
+        start = offsets[:-1] if i == 0 else hashes[:, i - 1] + 1
+        return start, (offsets[1:] if i == 7 else hashes[:, i])
+
+    counters = [field(i) for i in (1, 3, 4, 6, 7)]
+    version_start, version_end = field(0)
+    version_start = version_start + len("checkpoint:V")
+    fits = version_end - version_start <= 19
+    for start, end in counters:
+        fits &= end - start <= 18
     if not fits.all():
         rows = np.flatnonzero(fits)
         if not len(rows):
             return rows, pa.array([], pa.binary())
         built, keys = _postgres_checkpoint_keys(texts.filter(pa.array(fits)))
         return rows[built], keys
-    slashes = np.flatnonzero(data == ord("/"))
-    first = slashes[np.searchsorted(slashes, starts[:, 2])]
-    lsn = _number(data, starts[:, 2], first, 16) << np.uint64(32)
-    lsn |= _number(data, first + 1, ends[:, 2], 16)
-    none = (ends[:, 5] - starts[:, 5] == 1) & (data[starts[:, 5]] == ord("*"))
+    words = _words(data)
+    position_start, position_end = hashes[:, 1] + 1, hashes[:, 2]
+    first = position_start + 1 + _slash_in(words[position_start + 9])
+    lsn = _number(words, position_start, first, 16) << np.uint64(32)
+    lsn |= _number(words, first + 1, position_end, 16)
+    second_start, second_end = field(5)
+    none = second_end - second_start == 1  # ``*``: a PostgreSQL LSN has 3 bytes at least
     nested = _tail_is_nested()
     block = _Block(n).integer(lsn).const(bytes((TUPLE,)) if nested else b"")
-    block.integer(_number(data, starts[:, 0] + len("checkpoint:V"), ends[:, 0], 10))
+    block.integer(_number(words, version_start, version_end, 10))
     block.const(bytes((TUPLE,)))
-    for i in counters:
-        block.integer(_signed(data, starts[:, i], ends[:, i]))
+    for start, end in counters:
+        block.integer(_signed(data, words, start, end))
     block.const(_END)
     if none.all():
         block.const(bytes((TUPLE, END)))
     else:
         # A second PostgreSQL LSN where there is one (``*`` reads as an empty field).
-        at = np.where(none, ends[:, 5], starts[:, 5])
+        at = np.where(none, second_end, second_start)
+        slashes = np.flatnonzero(data == ord("/"))
         slash = slashes[np.minimum(np.searchsorted(slashes, at), len(slashes) - 1)]
-        slash = np.where(none, ends[:, 5], slash)
-        other = _number(data, at, slash, 16) << np.uint64(32)
-        other |= _number(data, np.minimum(slash + 1, ends[:, 5]), ends[:, 5], 16)
+        slash = np.where(none, second_end, slash)
+        other = _number(words, at, slash, 16) << np.uint64(32)
+        other |= _number(words, np.minimum(slash + 1, second_end), second_end, 16)
         second = _Block(n).const(_domain(b"postgres_lsn")).integer(other).const(_END)
         matrix, lengths = second.packed()
         matrix[none, :2] = (TUPLE, END)
@@ -278,7 +394,6 @@ _FAST: dict[str, Callable[[pa.Array], pa.Array]] = {
 
 # ---------------------------------------------------------------- the column
 
-BATCH_ROWS = 1 << 18
 # The numpy builders work on chunks this large: their temporaries (a few per byte and
 # per number of a row) then stay in the processor's cache instead of streaming through
 # memory, which is most of their time on a busy machine (measured: 262k rows per call
@@ -296,14 +411,8 @@ def sort_key_column(values: object, *, kind: str | None = None) -> pa.Array:
     """
     texts = as_string_array(values)
     entry = entry_of(kind)
-    if len(texts) <= BATCH_ROWS:
-        return _sort_keys(texts, entry, kind)
-    return pa.concat_arrays(
-        [
-            _sort_keys(texts.slice(start, BATCH_ROWS), entry, kind)
-            for start in range(0, len(texts), BATCH_ROWS)
-        ]
-    )
+    parts = map_slices(texts, lambda part: _sort_keys(part, entry, kind), most=BATCH_ROWS)
+    return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
 
 
 def _sort_keys(texts: pa.Array, entry: str, kind: str | None) -> pa.Array:
@@ -317,7 +426,7 @@ def _sort_keys(texts: pa.Array, entry: str, kind: str | None) -> pa.Array:
     postgres &= found.positions == _KIND_CODE["postgres_lsn"]
     if postgres.any():
         rows = np.flatnonzero(postgres)
-        subset = texts.filter(pa.array(postgres))
+        subset = texts if len(rows) == n else texts.filter(pa.array(postgres))
         for start in range(0, len(rows), _CHUNK):
             built, keys = _postgres_checkpoint_keys(subset.slice(start, _CHUNK))
             pieces.append((rows[start + built], keys))
@@ -325,7 +434,7 @@ def _sort_keys(texts: pa.Array, entry: str, kind: str | None) -> pa.Array:
     for name in np.unique(codes[left]):
         mask = left & (codes == name)
         rows = np.flatnonzero(mask)
-        subset = texts.filter(pa.array(mask))
+        subset = texts if len(rows) == n else texts.filter(pa.array(mask))
         kind_name = _KIND_NAMES[int(name)]
         if kind_name in _FAST:
             for start in range(0, len(rows), _CHUNK):

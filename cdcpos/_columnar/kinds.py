@@ -15,8 +15,13 @@ from cdcpos._columnar.encode import _np
 from cdcpos._columnar.exact import _exact_rows
 from cdcpos._columnar.scan import contains_triple, counts_in, field_bounds, long_digit_runs
 from cdcpos._columnar.schema import _KIND_CODE
+from cdcpos._columnar.threads import map_slices
 from cdcpos._columnar.values import _KINDS
 from cdcpos._rules import CHECKPOINT_POSITION_KINDS
+
+#: The most rows one call of the vectorized path takes: a larger batch is cut (its
+#: temporaries, a few per byte, then stay within a few hundred megabytes).
+BATCH_ROWS = 1 << 18
 
 # ---------------------------------------------------------------- entry points
 
@@ -106,7 +111,9 @@ def kind_codes(texts: pa.Array, entry: str) -> np.ndarray:
     return kinds_of(texts, entry).codes
 
 
-def kinds_of(texts: pa.Array, entry: str, *, with_positions: bool = False) -> Kinds:
+def kinds_of(
+    texts: pa.Array, entry: str, *, with_positions: bool = False, first_rule_only: bool = False
+) -> Kinds:
     """The kinds of a batch by the portable expressions.
 
     An expression runs only on the rows that pass its cheap necessary conditions (length
@@ -114,7 +121,9 @@ def kinds_of(texts: pa.Array, entry: str, *, with_positions: bool = False) -> Ki
     took, which saves most of the regular-expression work and changes no answer.  A
     checkpoint, always its entry's first rule, is tried with ``_one_engine_checkpoints``
     first and with its whole expression only on the rows those reject.  ``with_positions``
-    finds the PostgreSQL checkpoints' position kind too (the others' stays -1).
+    finds the PostgreSQL checkpoints' position kind too (the others' stays -1);
+    ``first_rule_only`` stops after the entry's first rule (``is_valid`` runs the others
+    as one expression).
     """
     n = len(texts)
     codes = np.full(n, -1, np.int8)
@@ -129,9 +138,12 @@ def kinds_of(texts: pa.Array, entry: str, *, with_positions: bool = False) -> Ki
     def match(candidate: np.ndarray, patterns: list[str], prefix: str) -> list[np.ndarray]:
         """The candidate rows each pattern matches (each pattern on all the candidates)."""
         rows = np.flatnonzero(candidate)
-        if 2 * len(rows) > n:
+        if (2 if prefix else 4) * len(rows) > (1 if prefix else 3) * n:
             # Most rows: the expression on the whole column costs less than copying them
-            # out first (and it fails fast where the literal prefix differs).
+            # out first, where it fails fast on the others (their literal prefix differs).
+            # Without a prefix, only when nearly all rows are candidates: the others may
+            # fail late (a hex LSN reads as a binlog file name up to its '/'; measured on
+            # native positions, 13 % of the kinds' time).
             return [
                 np.flatnonzero(
                     _np(pc.fill_null(pc.match_substring_regex(texts, p), False)) & candidate
@@ -174,6 +186,8 @@ def kinds_of(texts: pa.Array, entry: str, *, with_positions: bool = False) -> Ki
         (matched,) = match(candidate, [pattern], prefix)
         codes[matched] = _KIND_CODE[kind]
         undecided[matched] = False
+        if first_rule_only:
+            break
     return Kinds(codes, proven, positions)
 
 
@@ -237,9 +251,14 @@ def classify(texts: pa.Array, *, kind: str | None = None) -> np.ndarray:
 
     The portable expressions decide, except for the rows that may fail a check the
     grammar cannot express (``_suspects``): those are asked of the exact path, so the
-    answer is ``parse_many``'s.
+    answer is ``parse_many``'s.  A large batch is split over threads (``threads``).
     """
     entry = entry_of(kind)
+    parts = map_slices(texts, lambda part: _classify(part, entry, kind), most=BATCH_ROWS)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _classify(texts: pa.Array, entry: str, kind: str | None) -> np.ndarray:
     found = kinds_of(texts, entry)
     codes = found.codes
     asked = np.flatnonzero(_suspects(texts, codes, found.proven))
@@ -248,3 +267,91 @@ def classify(texts: pa.Array, *, kind: str | None = None) -> np.ndarray:
         exact = _exact_rows(samples, kind, None, False)
         codes[asked] = [_KIND_CODE[r["kind"]] if r["valid"] else -1 for r in exact]
     return codes
+
+
+# ---------------------------------------------------------------- validity alone
+
+
+def _union(patterns: list[str]) -> str:
+    """One expression matching what any of ``patterns`` (each ``^(?:...)$``) matches."""
+    assert all(p.startswith("^") and p.endswith("$") for p in patterns), "unanchored"
+    return "^(?:" + "|".join(p[1:-1] for p in patterns) + ")$"
+
+
+def is_valid(texts: pa.Array, *, kind: str | None = None) -> np.ndarray:
+    """Whether each row parses (``parse_many(kind=kind)`` accepts it; False for a null).
+
+    ``classify >= 0`` without the kinds: the entry's first rule (a checkpoint) runs as
+    in ``classify``, then the other rules run as *one* expression, their alternation,
+    over the rows left (one regular-expression pass a row instead of one per rule it is
+    tried against: each pass costs RE2 50-150 ns a row, even one it rejects).  The checks
+    beyond the grammar then only need which rows *may* be of a kind that has one: a
+    date kind by its fixed length and literal prefix (the calendar check runs on every
+    such row, whichever rule matched it), a number that may pass 2**64-1 by a run of 20
+    digits in any row the alternation matched; those rows go to the exact path.  A large
+    batch is split over threads (``threads``).
+    """
+    entry = entry_of(kind)
+    parts = map_slices(texts, lambda part: _is_valid(part, entry, kind), most=BATCH_ROWS)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _is_valid(texts: pa.Array, entry: str, kind: str | None) -> np.ndarray:
+    n = len(texts)
+    rules = kind_patterns(entry)
+    head = 1 if rules[0][0] == "checkpoint" else 0
+    if head:
+        found = kinds_of(texts, entry, first_rule_only=True)
+        codes, proven = found.codes, found.proven
+    else:
+        codes, proven = np.full(n, -1, np.int8), np.zeros(n, bool)
+    valid = codes >= 0
+    suspect = _suspects(texts, codes, proven)  # the checkpoints the narrowing left
+    others = rules[head:]
+    if others:
+        valid |= _others_valid(texts, codes, others, suspect)
+    asked = np.flatnonzero(suspect & valid)
+    if len(asked):
+        samples = texts.take(pa.array(asked)).to_pylist()
+        valid[asked] = [row["valid"] for row in _exact_rows(samples, kind, None, False)]
+    return valid
+
+
+def _others_valid(
+    texts: pa.Array, codes: np.ndarray, others: tuple[tuple[str, str], ...], suspect: np.ndarray
+) -> np.ndarray:
+    """The rows no rule before ``others`` took that one of ``others`` matches, marking in
+    ``suspect`` those that may fail a check beyond the grammar."""
+    n = len(texts)
+    length = _np(pc.fill_null(pc.binary_length(texts), -1))
+    hints = [_fastpath.PORTABLE_KIND_HINTS[rule] for rule, _ in others]
+    candidate = (codes < 0) & (length >= min(h[0] for h in hints))
+    candidate &= length <= cdcpos.MAX_LENGTH
+    if all(h[1] is not None for h in hints):
+        candidate &= length <= max(h[1] or 0 for h in hints)
+    union = _union([pattern for _, pattern in others])
+    rows = np.flatnonzero(candidate)
+    if 4 * len(rows) > 3 * n:
+        matched = _np(pc.fill_null(pc.match_substring_regex(texts, union), False)) & candidate
+    else:
+        matched = np.zeros(n, bool)
+        if len(rows):
+            subset = texts.filter(pa.array(candidate))
+            matched[rows[_np(pc.match_substring_regex(subset, union))]] = True
+    for (rule, _), (shortest, longest, prefix, _) in zip(others, hints, strict=True):
+        if rule not in _DATE_KINDS:
+            continue
+        assert shortest == longest, "a date kind of variable length"
+        maybe = matched & (length == shortest)
+        if prefix:
+            maybe &= _np(pc.fill_null(pc.starts_with(texts, prefix), False))
+        at = np.flatnonzero(maybe)
+        if len(at):
+            check = _KINDS[rule][0]
+            assert check is not None
+            suspect[at[~check(texts.filter(pa.array(maybe)))]] = True
+    long = matched & (length > _MAX_U64_DIGITS)
+    at = np.flatnonzero(long)
+    if len(at):
+        suspect[at[long_digit_runs(texts.filter(pa.array(long)))]] = True
+    return matched

@@ -1,0 +1,335 @@
+"""The faster columnar paths give exactly the object path's answers.
+
+* threads: a batch split into slices over several threads gives the rows one thread
+  gives, with edges (nulls, invalid rows, mixed engines, 19/20-digit numbers) at every
+  slice boundary, and both equal ``cdcpos.parse_many`` / ``cdcpos.sort_bytes``;
+* the sort-key builders' numbers (read eight digits at a time from the data buffer) and
+  integer encodings equal Python's ``int`` and ``cdcpos._sort_bytes``;
+* PostgreSQL checkpoints of every width (hex case, 1-8 digit halves, negative and long
+  counters, a second LSN) get the key ``cdcpos.sort_bytes`` gives.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cdcpos
+import cdcpos.arrow
+import cdcpos.polars
+from benchmarks.corpus import corpus, postgres_checkpoints
+from cdcpos import _columnar
+from cdcpos._columnar import keys, threads
+from cdcpos._sort_bytes import _encode
+
+from .test_arrow import _SETTINGS, ENTRIES_FAST_START, ENTRY_KINDS, _generated, expected_rows
+
+EDGES = [
+    None,
+    "",
+    "junk",
+    "checkpoint:V1#1#0/1#-5#0#0/2#0#0",
+    "checkpoint:V1#1#a/B#0#0#FFFFFFFF/ffffffff#0#0",
+    "checkpoint:V18446744073709551615#1#0/1#0#0#*#0#0",
+    "checkpoint:V18446744073709551616#1#0/1#0#0#*#0#0",
+    "checkpoint:V1#999999999999999999#0/1#-999999999999999999#0#*#0#0",
+    "checkpoint:V1#9999999999999999999#0/1#0#0#*#0#0",
+    "checkpoint:V1#1#0/1#0#0#00000032:00000a55:000c#0#0",
+    "checkpoint:V1#2#mysql-bin.000001:4#0#0#0/1#0#0",
+    "checkpoint:V1#27#b.1:1975:-1:2002:677883278264080:b.1:18446744073709551616#0#0#*#0#93",
+    "checkpoint:V1#1#opaque#0#0#*#0#0",
+    "mysql-bin.18446744073709551615:18446744073709551615",
+    "mysql-bin.000001:99999999999999999999999",
+    "18446744073709551615",
+    "18446744073709551616",
+    "1234567890123456789",
+    "0/0",
+    "FFFFFFFF/FFFFFFFF",
+    "0000000a:0000000B:000c",
+    "2020-02-30T00:00:00",
+    "server_time:2020-02-03T24:00:00",
+    "commit_time:2020-02-29T23:59:59",
+    "12345678901234567890",
+]
+
+
+@pytest.fixture
+def many_threads(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Threads for batches of a few rows: slices of at most 5 rows, 4 threads."""
+    monkeypatch.setattr(threads, "MIN_ROWS", 3)
+    for module in (_columnar.kinds, _columnar.keys, _columnar.batch):
+        monkeypatch.setattr(module, "BATCH_ROWS", 5)
+    threads.set_threads(4)
+    try:
+        yield
+    finally:
+        threads.set_threads(None)
+
+
+def _columns(texts: list[str | None], kind: str | None) -> tuple[object, ...]:
+    column = pa.array(texts, pa.string())
+    return (
+        _columnar.classify(column, kind=kind).tolist(),
+        _columnar.is_valid(column, kind=kind).tolist(),
+        _columnar.sort_key_column(column, kind=kind).to_pylist(),
+        _columnar.parse_column(column, kind=kind).to_pylist(),
+    )
+
+
+def _assert_threads_agree(texts: list[str | None], kind: str | None) -> None:
+    expected = expected_rows(texts, kind)
+    codes, valid, sort_keys, rows = _columns(texts, kind)
+    assert valid == [row is not None and row["valid"] for row in expected]
+    assert rows == expected
+    assert sort_keys == [None if row is None else row["sort_key"] for row in expected]
+    names = _columnar.KIND_NAMES
+    assert codes == [
+        names.index(row["kind"]) if row is not None and row["valid"] else -1 for row in expected
+    ]
+    frame = pl.DataFrame({"p": pl.Series(texts, dtype=pl.String)})
+    namespace = pl.col("p").cdcpos
+    assert frame.select(namespace.sort_key(kind)).to_series().to_list() == sort_keys
+    assert frame.select(namespace.is_valid(kind)).to_series().to_list() == [
+        None if row is None else row["valid"] for row in expected
+    ]
+    assert frame.select(namespace.kind(kind)).to_series().to_list() == [
+        None if row is None or not row["valid"] else row["kind"] for row in expected
+    ]
+
+
+# ---------------------------------------------------------------- slices and threads
+
+
+def test_slices_cover_the_rows_in_order() -> None:
+    for n in (0, 1, 2, 7, 100, 1000):
+        for count in (1, 2, 3, 8):
+            for most in (1, 3, 64, 1 << 18):
+                slices = threads.slices_of(n, count, most)
+                assert slices[0][0] == 0
+                assert sum(length for _, length in slices) == n
+                for (start, length), (following, _) in itertools.pairwise(slices):
+                    assert start + length == following and 0 < length <= most
+                if n >= count:
+                    assert len(slices) >= count
+
+
+def test_the_thread_count_is_a_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CDCPOS_THREADS", raising=False)
+    assert 1 <= threads.thread_count() <= threads.MAX_THREADS
+    monkeypatch.setenv("CDCPOS_THREADS", "3")
+    assert threads.thread_count() == 3
+    threads.set_threads(1)
+    try:
+        assert threads.thread_count() == 1
+    finally:
+        threads.set_threads(None)
+    assert threads.thread_count() == 3
+    cdcpos.arrow.set_threads(2)  # the public name
+    try:
+        assert threads.thread_count() == 2
+    finally:
+        cdcpos.arrow.set_threads(None)
+    monkeypatch.setenv("CDCPOS_THREADS", "many")
+    with pytest.raises(ValueError, match="CDCPOS_THREADS"):
+        threads.thread_count()
+    for wrong in (0, -1, 1.5, True):
+        with pytest.raises(ValueError, match="positive int"):
+            threads.set_threads(wrong)  # type: ignore[arg-type]
+
+
+def test_small_batches_start_no_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[object] = []
+    original = threads.ThreadPoolExecutor
+
+    def counting(*args: object, **kwargs: object) -> object:
+        started.append(args)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(threads, "ThreadPoolExecutor", counting)
+    threads.set_threads(4)
+    try:
+        _columns([*EDGES, *corpus(200)], None)
+        assert started == []  # 225 rows: below MIN_ROWS per thread
+        monkeypatch.setattr(threads, "MIN_ROWS", 10)
+        _columns([*EDGES, *corpus(200)], None)
+        assert started  # now the same batch is split
+    finally:
+        threads.set_threads(None)
+
+
+# The fast suite keeps any position and checkpoints (every edge is one or the other); the
+# slow suite adds the "start" and "stop" entries.
+@pytest.mark.parametrize(
+    "kind",
+    [
+        None,
+        "checkpoint",
+        pytest.param("start", marks=pytest.mark.slow),
+        pytest.param("stop", marks=pytest.mark.slow),
+    ],
+)
+def test_threads_agree_with_one_thread_at_every_boundary(
+    kind: str | None, many_threads: None
+) -> None:
+    base = EDGES + corpus(40) + postgres_checkpoints(20)
+    # Each rotation moves every edge to another place against the 5-row slices.
+    for shift in range(5):
+        texts = base[shift:] + base[:shift]
+        _assert_threads_agree(texts, kind)
+
+
+def test_threads_split_a_large_column_like_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Slices of thousands of rows (three threads over 20,100 rows): the builders' chunks and
+    # the kinds' whole-column passes see real sizes, not the few rows of the tests above.
+    monkeypatch.setattr(threads, "MIN_ROWS", 4096)
+    texts = (corpus(5_000) + EDGES) * 4
+    threads.set_threads(1)
+    try:
+        one = _columns(texts, None)
+    finally:
+        threads.set_threads(None)
+    threads.set_threads(3)
+    try:
+        assert _columns(texts, None) == one
+    finally:
+        threads.set_threads(None)
+
+
+@pytest.mark.parametrize("entry", ENTRIES_FAST_START)
+@_SETTINGS
+@given(data=st.data())
+def test_threads_agree_on_generated_strings(entry: str, data: st.DataObject) -> None:
+    _threads_agree_on(data.draw(_generated(entry)), entry)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", list(ENTRY_KINDS))
+@settings(_SETTINGS, max_examples=100)
+@given(data=st.data())
+def test_threads_agree_on_generated_strings_long_run(entry: str, data: st.DataObject) -> None:
+    _threads_agree_on(data.draw(_generated(entry)), entry)
+
+
+def _threads_agree_on(texts: list[str], entry: str) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(threads, "MIN_ROWS", 2)
+        threads.set_threads(3)
+        try:
+            _assert_threads_agree([*texts, None, *texts], ENTRY_KINDS[entry])
+        finally:
+            threads.set_threads(None)
+
+
+# ---------------------------------------------------------------- numbers and integers
+
+_HEX_DIGITS = "0123456789abcdefABCDEF"
+
+
+@st.composite
+def _fields(draw: st.DrawFn, base: int) -> list[str]:
+    longest = 19 if base == 10 else 16
+    alphabet = "0123456789" if base == 10 else _HEX_DIGITS
+    return draw(st.lists(st.text(alphabet, min_size=0, max_size=longest), min_size=1, max_size=30))
+
+
+def _read(fields: list[str], base: int, separator: str) -> np.ndarray:
+    data = np.frombuffer(separator.join(fields).encode(), np.uint8)
+    starts, at = [], 0
+    for field in fields:
+        starts.append(at)
+        at += len(field) + len(separator)
+    start = np.array(starts, np.int64)
+    end = start + np.array([len(f) for f in fields], np.int64)
+    return keys._number(keys._words(data), start, end, base)
+
+
+@settings(max_examples=200, deadline=None)
+@given(decimal=_fields(10), hexadecimal=_fields(16), separator=st.sampled_from(["", "#", "9", "f"]))
+def test_numbers_read_from_the_buffer_are_ints(
+    decimal: list[str], hexadecimal: list[str], separator: str
+) -> None:
+    # A digit as the separator: the bytes before a shorter number are digits, which must
+    # not count (and no separator: the numbers touch).
+    assert _read(decimal, 10, separator).tolist() == [int(f or "0") for f in decimal]
+    assert _read(hexadecimal, 16, separator).tolist() == [int(f or "0", 16) for f in hexadecimal]
+
+
+def test_numbers_at_their_widths() -> None:
+    for width in range(1, 20):
+        fields = ["9" * width, "1" + "0" * (width - 1), "0" * width, str(10 ** (width - 1) + 7)]
+        assert _read(fields, 10, "").tolist() == [int(f) for f in fields]
+    for width in range(1, 17):
+        fields = ["F" * width, "f" * width, "a" + "0" * (width - 1), "9" * width]
+        assert _read(fields, 16, ":").tolist() == [int(f, 16) for f in fields]
+
+
+def _encoded(value: int) -> bytes:
+    out = bytearray()
+    _encode(value, out)
+    return bytes(out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.one_of(
+        st.lists(st.integers(-(2**63) + 1, 2**63 - 1), min_size=1, max_size=20),
+        st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=20),
+        st.lists(st.sampled_from([0, 1, -1, 255, 256, 2**56 - 1, 2**56]), min_size=1),
+        st.integers(-5, 2**64 - 1).map(lambda v: [v] * 3),  # one value: a constant
+    )
+)
+def test_integers_encode_as_sort_bytes(values: list[int]) -> None:
+    signed = min(values) < 0 or max(values) < 2**63
+    column = np.array(values, np.int64 if signed else np.uint64)
+    block = keys._Block(len(values)).const(b"<").integer(column).const(b">")
+    assert block.binary().to_pylist() == [b"<" + _encoded(v) + b">" for v in values]
+
+
+# ---------------------------------------------------------------- PostgreSQL checkpoint keys
+
+
+def _hex(width: int) -> st.SearchStrategy[str]:
+    return st.text(_HEX_DIGITS, min_size=1, max_size=width)
+
+
+_LSN = st.builds(lambda a, b: f"{a}/{b}", _hex(8), _hex(8))
+_UINT = st.one_of(st.integers(0, 99), st.integers(0, 10**20)).map(str)
+_INT = st.one_of(st.integers(-99, 99), st.integers(-(10**19), 10**19)).map(str)
+_POSTGRES_CHECKPOINTS = st.builds(
+    lambda version, c1, lsn, c3, c4, second, c6, c7: (
+        f"checkpoint:V{version}#{c1}#{lsn}#{c3}#{c4}#{second}#{c6}#{c7}"
+    ),
+    _UINT,
+    _INT,
+    _LSN,
+    _INT,
+    _INT,
+    st.one_of(st.just("*"), _LSN),
+    _INT,
+    _INT,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(_POSTGRES_CHECKPOINTS, min_size=1, max_size=40))
+def test_postgres_checkpoint_keys_are_sort_bytes(texts: list[str]) -> None:
+    _keys_are_sort_bytes(texts)
+
+
+def _keys_are_sort_bytes(texts: list[str]) -> None:
+    got = _columnar.sort_key_column(texts).to_pylist()
+    assert got == [cdcpos.sort_bytes(cdcpos.parse(t)) for t in texts]
+
+
+@pytest.mark.slow
+@settings(max_examples=600, deadline=None)
+@given(texts=st.lists(_POSTGRES_CHECKPOINTS, min_size=1, max_size=40))
+def test_postgres_checkpoint_keys_are_sort_bytes_long_run(texts: list[str]) -> None:
+    _keys_are_sort_bytes(texts)
