@@ -166,9 +166,12 @@ def _from_lark(start: str, overrides: dict[str, SearchStrategy[str]]) -> SearchS
         # One engine per checkpoint: the grammar lets two known shapes of two engines
         # through, the checkpoint class rejects them (cdcpos._positions.checkpoint).
         strategy = strategy.filter(_one_engine)
-    # from_lark is lazy, and so is every .map/.filter of it: each would compile the
-    # grammar again when first drawn.  Behind st.deferred it is compiled once.
-    return st.deferred(lambda: strategy)
+    return _drawn_from(strategy)
+
+
+@st.composite
+def _drawn_from(draw: st.DrawFn, strategy: SearchStrategy[str]) -> str:
+    return draw(strategy)
 
 
 def _one_engine(text: str) -> bool:
