@@ -253,7 +253,7 @@ def _differential(examples: int) -> Any:
 # Small budgets in the fast suite; test_differential_long_run and test_portable_long_run
 # (slow) draw from the same strategies with big ones.
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
-@_differential(15)
+@_differential(8)
 @given(data=st.data())
 def test_grammar_strings_agree(entry: str, data: st.DataObject) -> None:
     text = data.draw(grammar_strings(entry))
@@ -270,7 +270,7 @@ def _mutated_grammar_strings(entry: str) -> st.SearchStrategy[str]:
 
 
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
-@_differential(15)
+@_differential(8)
 @given(data=st.data())
 def test_mutated_grammar_strings_agree(entry: str, data: st.DataObject) -> None:
     assert_agree(entry, data.draw(_mutated_grammar_strings(entry)))
@@ -286,7 +286,7 @@ def test_examples_agree(entry: str, text: str) -> None:
 
 
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
-@_differential(25)
+@_differential(12)
 @given(data=st.data())
 def test_mutated_examples_agree(entry: str, data: st.DataObject) -> None:
     assert_agree(entry, data.draw(mutated(st.sampled_from(_EXAMPLE_TEXTS))))
@@ -445,7 +445,7 @@ def test_checkpoint_position_patterns_pick_the_lexer_terminal() -> None:
 
 
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
-@_differential(8)
+@_differential(5)
 @given(data=st.data())
 def test_portable_agrees_on_generated_and_mutated_strings(entry: str, data: st.DataObject) -> None:
     texts = data.draw(
