@@ -132,6 +132,48 @@ def test_agreeing_engine_and_position_kind_draw_that_kind(
     assert checkpoint.engine_kind == (kind or "oracle_stream")
 
 
+def _drawn_checkpoints(kind: str) -> list[str]:
+    """Five checkpoints from a new ``checkpoint_strings(position_kind=kind)`` object."""
+    drawn: list[str] = []
+
+    @settings(max_examples=5, deadline=None, derandomize=True, database=None)
+    @given(strategies.checkpoint_strings(position_kind=kind))
+    def draw(text: str) -> None:
+        drawn.append(text)
+
+    draw()
+    return drawn
+
+
+def test_grammar_strategies_are_built_once_for_each_set_of_shapes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A strategy asked for again draws from the grammar strategies already built (each
+    build is 50 ms), the same strings; each set of shapes keeps its own overrides."""
+    from hypothesis.extra import lark as lark_extra
+
+    built: list[str] = []
+
+    class Counted(lark_extra.LarkStrategy):
+        def __init__(self, grammar: Any, start: str | None, *args: Any) -> None:
+            built.append(str(start))
+            super().__init__(grammar, start, *args)
+
+    monkeypatch.setattr(lark_extra, "LarkStrategy", Counted)
+    kinds = ("postgres_lsn", "sqlserver_lsn", "mysql_binlog")
+    first = {kind: _drawn_checkpoints(kind) for kind in kinds}  # built here if not before
+    built_first = list(built)
+    again = {kind: _drawn_checkpoints(kind) for kind in reversed(kinds)}
+    assert built == built_first  # nothing built again, whichever order they are asked in
+    assert again == first
+    for kind, texts in first.items():
+        for text in texts:  # no shape leaked from the overrides of another kind
+            checkpoint = cdcpos.parse_checkpoint(text)
+            second = checkpoint.second_position
+            assert checkpoint.engine_kind == kind, text
+            assert second is None or second.kind == kind, text
+
+
 def test_unknown_kinds_and_engines_are_refused() -> None:
     with pytest.raises(ValueError, match="no kind 'lsn'"):
         strategies.checkpoint_strings(position_kind="lsn")

@@ -171,6 +171,16 @@ def _from_lark(start: str, overrides: dict[str, SearchStrategy[str]]) -> SearchS
 
 @st.composite
 def _drawn_from(draw: st.DrawFn, strategy: SearchStrategy[str]) -> str:
+    """Draws from ``strategy``, built once, whatever is made of this strategy later.
+
+    ``from_lark`` is lazy, and so is every ``.map``/``.filter`` of it: each builds the
+    grammar's strategies again when first drawn (50 ms).  Behind ``st.deferred`` that
+    still happened: ``st.one_of`` flattens a deferred strategy into what it wraps, and a
+    filter over the flattened branch (``start_position_strings()``,
+    ``checkpoint_strings()``, ...) made a new lazy ``from_lark`` for every new object.
+    A composite is never flattened: its ``.filter`` rebuilds only this function's
+    strategy, which draws from the one ``strategy`` (built on the first draw).
+    """
     return draw(strategy)
 
 
