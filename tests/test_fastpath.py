@@ -32,6 +32,7 @@ import cdcpos
 from cdcpos import _fastpath
 from cdcpos._errors import Rejected
 from cdcpos._generate import ENTRY_POINTS, GENERATED, grammar_path, render
+from cdcpos._generate import main as generate_main
 from cdcpos._lark import lark_parser, parse_with_lark
 from cdcpos._parse import _BUILD, matcher
 from cdcpos._positions import Checkpoint, Position
@@ -54,10 +55,10 @@ def _generate(*args: str, path: Path = ROOT) -> subprocess.CompletedProcess[str]
     )
 
 
-def test_generated_fast_path_is_current() -> None:
-    result = _generate("--check")
-    assert result.returncode == 0, (
-        "cdcpos/_fastpath.py is stale: run `python -m cdcpos._generate`\n" + result.stderr
+def test_generated_fast_path_is_current(capsys: pytest.CaptureFixture[str]) -> None:
+    # In process (`--check` in a process of its own: the stale-file test below).
+    assert generate_main(["--check"]) == 0, (
+        "cdcpos/_fastpath.py is stale: run `python -m cdcpos._generate`\n" + capsys.readouterr().err
     )
     expected = render(grammar_path().read_text(encoding="utf-8"))
     assert GENERATED.read_text(encoding="utf-8") == expected
@@ -111,10 +112,14 @@ def test_generate_outside_a_checkout_refuses(tmp_path: Path) -> None:
     assert result.returncode == 2 and "not in a checkout" in result.stderr
 
 
-def test_generate_help() -> None:
-    result = _generate("--help")
-    assert result.returncode == 0
-    assert "--check" in result.stdout and "grammar/cdcpos.lark" in result.stdout
+def test_generate_help(capsys: pytest.CaptureFixture[str]) -> None:
+    # In process: every other test here runs the generator as `python -m cdcpos._generate`.
+    with pytest.raises(SystemExit) as exit:
+        generate_main(["--help"])
+    assert exit.value.code == 0
+    out = capsys.readouterr().out
+    assert "--check" in out and "grammar/cdcpos.lark" in out
+    assert out.startswith("usage: python -m cdcpos._generate")
 
 
 def test_grammar_digest_matches() -> None:
