@@ -220,13 +220,18 @@ def grammar_strings(entry: str) -> st.SearchStrategy[str]:
 _MUTATION_ALPHABET = "0123456789abcdefABCDEFxXV:/.#-*$_ T\t\n\u0660\u00b2\u201c'\" NOWtimestamp"
 
 
+# Built once (a strategy made inside a draw is validated again on every draw).
+_OPERATIONS = st.sampled_from(["delete", "insert", "replace", "duplicate", "case"])
+_CHARACTERS = st.sampled_from(_MUTATION_ALPHABET)
+
+
 @st.composite
 def mutated(draw: st.DrawFn, base: st.SearchStrategy[str]) -> str:
     text = draw(base)
     for _ in range(draw(st.integers(1, 3))):
-        operation = draw(st.sampled_from(["delete", "insert", "replace", "duplicate", "case"]))
+        operation = draw(_OPERATIONS)
         index = draw(st.integers(0, len(text)))
-        char = draw(st.sampled_from(_MUTATION_ALPHABET))
+        char = draw(_CHARACTERS)
         if operation == "delete" and text:
             index = min(index, len(text) - 1)
             text = text[:index] + text[index + 1 :]
