@@ -53,7 +53,7 @@ ENTRIES_FAST_START = [
 # Small in the fast suite (each example is up to 12 strings, parsed as a column and one by
 # one); the ``slow`` long runs draw 400.
 _SETTINGS = settings(
-    max_examples=8,
+    max_examples=5,
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),

@@ -157,7 +157,7 @@ def mutated_strings(entry: str) -> st.SearchStrategy[str]:
 # Small budgets in the fast suite (every prefix of every string goes to lark); the slow
 # twins below draw from the same strategies with big ones.
 @pytest.mark.parametrize("entry", ENTRIES)
-@_differential(10)
+@_differential(6)
 @given(data=st.data())
 def test_generated_strings_and_their_prefixes(entry: str, data: st.DataObject) -> None:
     check_text(entry, data.draw(strings(entry)), valid=True)
@@ -172,7 +172,7 @@ def test_many_generated_strings_and_their_prefixes(entry: str, data: st.DataObje
 
 
 @pytest.mark.parametrize("entry", ENTRIES)
-@_differential(12)
+@_differential(6)
 @given(data=st.data())
 def test_mutated_strings_and_their_prefixes(entry: str, data: st.DataObject) -> None:
     text = data.draw(mutated_strings(entry))

@@ -338,7 +338,7 @@ def check_request_reaches_the_service(data: dict[str, Any]) -> None:
 
 
 # Small budgets in the fast suite; the ``slow`` twins run the same checks with big ones.
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shared("start_replication_task_requests"))
 def test_any_request_reaches_the_service_whole(data: dict[str, Any]) -> None:
     check_request_reaches_the_service(data)
@@ -358,7 +358,7 @@ def check_model_json_round_trip(data: dict[str, Any]) -> None:
     assert again.to_boto3() == request.to_boto3()
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shared("start_replication_task_requests"))
 def test_any_request_survives_json(data: dict[str, Any]) -> None:
     check_model_json_round_trip(data)
@@ -915,7 +915,7 @@ _JSON_TEXTS = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(_JSON_TEXTS)
 def test_any_text_is_a_json_object_or_one_json_error(text: str) -> None:
     check_json_object_or_one_json_error(text)

@@ -21,6 +21,7 @@ classes of bugs that once survived the whole suite (issue 13).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import pickle
 import re
@@ -275,6 +276,7 @@ def assert_sorted_like_the_oracle(values: list[cdcpos.Position], key: Callable[[
 # Written here, not taken from cdcpos.strategies: they aim at the spellings that matter.
 
 
+@functools.cache  # one strategy per pool: built once, not on every draw
 def unsigned(maximum: int, *common: int) -> st.SearchStrategy[int]:
     """Integers up to ``maximum``, often from a small pool so that pairs collide."""
     return st.one_of(
@@ -283,13 +285,16 @@ def unsigned(maximum: int, *common: int) -> st.SearchStrategy[int]:
     )
 
 
+_CASES = st.sampled_from(("upper", "lower", "mixed"))
+
+
 @st.composite
 def hex_spelling(draw: st.DrawFn, value: int, min_width: int, max_width: int) -> str:
     """``value`` in hex, zero-padded to some width, upper, lower or mixed case."""
     digits = f"{value:x}"
     width = draw(st.integers(min_value=max(min_width, len(digits)), max_value=max_width))
     text = digits.rjust(width, "0")
-    case = draw(st.sampled_from(("upper", "lower", "mixed")))
+    case = draw(_CASES)
     if case == "upper":
         return text.upper()
     if case == "lower":
@@ -329,12 +334,15 @@ def sqlserver_lsns(draw: st.DrawFn) -> str:
 STEMS = ("mysql-bin", "mysql-bin-changelog", "binlog", "x.y", "A_1-b")
 
 
+@functools.cache
+def _stems(dollar: bool) -> st.SearchStrategy[str]:
+    stems = st.sampled_from(STEMS + (("$",) if dollar else ()))
+    return st.one_of(stems, st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,6}", fullmatch=True))
+
+
 @st.composite
 def binlog_files(draw: st.DrawFn, dollar: bool = False) -> str:
-    stems = st.sampled_from(STEMS + (("$",) if dollar else ()))
-    stem = draw(
-        st.one_of(stems, st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,6}", fullmatch=True))
-    )
+    stem = draw(_stems(dollar))
     sequence = draw(unsigned(MAX_U64, 2, 24, 157832))
     return f"{stem}.{draw(decimal_spelling(sequence, 6))}"
 
@@ -345,10 +353,13 @@ def binlogs(draw: st.DrawFn, dollar: bool = False) -> str:
     return f"{draw(binlog_files(dollar))}:{draw(decimal_spelling(offset))}"
 
 
+_THIRDS = st.one_of(st.sampled_from((0, -1)), st.integers(-(10**6), 10**6))
+
+
 @st.composite
 def mysql_streams(draw: st.DrawFn) -> str:
     first = draw(binlogs(dollar=True))
-    third = draw(st.one_of(st.sampled_from((0, -1)), st.integers(-(10**6), 10**6)))
+    third = draw(_THIRDS)
     third_text = ("-" if third < 0 else "") + draw(decimal_spelling(abs(third), 2))
     fourth = draw(decimal_spelling(draw(unsigned(MAX_U64, 2002))))
     txn = draw(decimal_spelling(draw(unsigned(MAX_U64, 677883278264080))))
@@ -389,21 +400,30 @@ SAME_FAMILY = {
 }
 
 
+_COUNTER_VALUES = st.one_of(
+    st.sampled_from((0, 1, 9, 10, 27, 93, 156, 5015)), st.integers(0, 10**20)
+)
+
+
 @st.composite
 def counters(draw: st.DrawFn) -> str:
-    value = draw(
-        st.one_of(st.sampled_from((0, 1, 9, 10, 27, 93, 156, 5015)), st.integers(0, 10**20))
-    )
+    value = draw(_COUNTER_VALUES)
     return ("-" if draw(st.integers(0, 7)) == 0 else "") + str(value)
+
+
+# Built once (a strategy made inside a draw is validated again on every draw).
+_KINDS = st.sampled_from(sorted(FIELD_SHAPES))
+_SECOND_KINDS = {kind: st.sampled_from((None, *same)) for kind, same in SAME_FAMILY.items()}
+_VERSIONS = st.sampled_from((0, 1, 2, 10))
 
 
 @st.composite
 def checkpoints(draw: st.DrawFn, kind: str | None = None) -> str:
-    kind = kind or draw(st.sampled_from(sorted(FIELD_SHAPES)))
+    kind = kind or draw(_KINDS)
     first = draw(FIELD_SHAPES[kind])
-    second_kind = draw(st.sampled_from((None, *SAME_FAMILY[kind])))
+    second_kind = draw(_SECOND_KINDS[kind])
     second = "*" if second_kind is None else draw(FIELD_SHAPES[second_kind])
-    version = draw(st.sampled_from((0, 1, 2, 10)))
+    version = draw(_VERSIONS)
     n = [draw(counters()) for _ in range(5)]
     return f"checkpoint:V{version}#{n[0]}#{first}#{n[1]}#{n[2]}#{second}#{n[3]}#{n[4]}"
 

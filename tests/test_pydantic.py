@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 import cdcpos
-from cdcpos import Position, strategies
+from cdcpos import Position
 from cdcpos._pydantic import ERROR_TYPES, position_pattern, without_lenient_advice
 from cdcpos.aws import CdcStartPosition, CdcStartTime, CdcStopPosition, RecoveryCheckpoint
 
@@ -352,7 +352,7 @@ def check_no_lenient_mode_offered(text: str) -> None:
 
 
 # Small budgets here; the ``slow`` twins (``..._big_budget``) run the same checks with big ones.
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(shared("pasted", shared("position_strings")))
 def test_no_error_of_pasted_text_offers_a_lenient_mode(text: str) -> None:
     check_no_lenient_mode_offered(text)
@@ -378,7 +378,7 @@ def test_without_lenient_advice_keeps_the_rest_of_the_hint() -> None:
 _NEAR_TEXT = st.text(alphabet="0123456789abcdefABCDEF/:.#*-_$ TVcheckpoint", max_size=40)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(_NEAR_TEXT)
 def test_any_text_is_a_value_or_exactly_the_librarys_one_error(text: str) -> None:
     check_value_or_the_librarys_one_error(text)
@@ -850,7 +850,7 @@ def test_a_request_field_takes_a_value_only_if_its_text_reads_back_as_it() -> No
     assert START.validate_python(cdcpos.OracleScn("42")) == cdcpos.OracleScn("42")
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(shared("positions"))
 def test_any_value_survives_json_through_every_field_that_takes_it(value: Position) -> None:
     assert check_round_trip(value) >= 2
@@ -863,9 +863,20 @@ def test_any_value_survives_json_through_every_field_slow(value: Position) -> No
     assert check_round_trip(value) >= 2
 
 
-@settings(max_examples=100, deadline=None)
-@given(strategies.start_times())
+@settings(max_examples=40, deadline=None)
+@given(shared("start_times"))
 def test_any_start_time_survives_json(value: Any) -> None:
+    check_start_time_survives_json(value)
+
+
+@pytest.mark.slow
+@settings(max_examples=500, deadline=None)
+@given(shared("start_times"))
+def test_any_start_time_survives_json_big_budget(value: Any) -> None:
+    check_start_time_survives_json(value)
+
+
+def check_start_time_survives_json(value: Any) -> None:
     from typing import Annotated
 
     from cdcpos._pydantic import TimestampField

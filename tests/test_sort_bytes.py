@@ -23,11 +23,15 @@ from cdcpos._sort_bytes import _encode
 
 from .examples import DB2_EXAMPLES, SPEC_EXAMPLES
 
-# Small budgets in the fast suite; the ``slow`` twins at the end of this file draw 200.
+# Small budgets in the fast suite; the ``slow`` twins at the end of this file draw 200
+# (the databases 40).
 _SETTINGS = settings(
     max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )
+_FEW = settings(_SETTINGS, max_examples=6)  # the properties that draw checkpoints or lists
 _LONG = settings(_SETTINGS, max_examples=200)
+_DATABASE = settings(_SETTINGS, max_examples=3)  # every example also stores _REAL
+_DATABASE_LONG = settings(_SETTINGS, max_examples=40)
 
 any_value = st.sampled_from(strategies.KINDS).flatmap(strategies.values)
 same_kind_pair = st.sampled_from(strategies.KINDS).flatmap(
@@ -54,7 +58,7 @@ def test_same_kind_pairs_order_as_sort_key(pair: tuple[Any, Any]) -> None:
     assert_same_order(*pair)
 
 
-@_SETTINGS
+@_FEW
 @given(pair=same_engine_checkpoints)
 def test_checkpoints_of_one_engine_order_as_sort_key(pair: tuple[Any, Any]) -> None:
     assert_same_order(*pair)
@@ -66,12 +70,16 @@ def test_mixed_kinds_order_as_sort_key(a: Any, b: Any) -> None:
     assert_same_order(a, b)
 
 
-@_SETTINGS
-@given(values=st.lists(any_value, max_size=12))
-def test_sorting_by_bytes_is_sorting_by_key(values: list[Any]) -> None:
+def check_sorting_by_bytes(values: list[Any]) -> None:
     by_key = sorted(values, key=cdcpos.sort_key)
     by_bytes = sorted(values, key=cdcpos.sort_bytes)
     assert [cdcpos.sort_key(v) for v in by_key] == [cdcpos.sort_key(v) for v in by_bytes]
+
+
+@_FEW
+@given(values=st.lists(any_value, max_size=12))
+def test_sorting_by_bytes_is_sorting_by_key(values: list[Any]) -> None:
+    check_sorting_by_bytes(values)
 
 
 def test_domain_comes_first() -> None:
@@ -177,11 +185,7 @@ task_values = st.lists(
 )
 
 
-@settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-@given(tasks=task_values, mixed=st.lists(any_value, max_size=8))
-def test_sqlite_blob_order_and_max_agree(
-    tasks: list[tuple[str, list[Any]]], mixed: list[Any]
-) -> None:
+def check_sqlite(tasks: list[tuple[str, list[Any]]], mixed: list[Any]) -> None:
     tasks = [*tasks, ("real", _REAL), ("mixed", mixed)]
     with sqlite3.connect(":memory:") as db:
         db.execute("CREATE TABLE history (task TEXT, position TEXT, key BLOB)")
@@ -198,11 +202,15 @@ def test_sqlite_blob_order_and_max_agree(
             assert ordered == [cdcpos.sort_bytes(v) for v in sorted(values, key=cdcpos.sort_key)]
 
 
-@settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@_DATABASE
 @given(tasks=task_values, mixed=st.lists(any_value, max_size=8))
-def test_duckdb_blob_order_and_max_agree(
+def test_sqlite_blob_order_and_max_agree(
     tasks: list[tuple[str, list[Any]]], mixed: list[Any]
 ) -> None:
+    check_sqlite(tasks, mixed)
+
+
+def check_duckdb(tasks: list[tuple[str, list[Any]]], mixed: list[Any]) -> None:
     tasks = [*tasks, ("real", _REAL), ("mixed", mixed)]
     db = duckdb.connect()
     try:
@@ -229,6 +237,14 @@ def test_duckdb_blob_order_and_max_agree(
         assert ordered == expected
     finally:
         db.close()
+
+
+@_DATABASE
+@given(tasks=task_values, mixed=st.lists(any_value, max_size=8))
+def test_duckdb_blob_order_and_max_agree(
+    tasks: list[tuple[str, list[Any]]], mixed: list[Any]
+) -> None:
+    check_duckdb(tasks, mixed)
 
 
 class _Tail(str):
@@ -272,3 +288,28 @@ def test_checkpoints_of_one_engine_order_as_sort_key_long_run(pair: tuple[Any, A
 @given(a=any_value, b=any_value)
 def test_mixed_kinds_order_as_sort_key_long_run(a: Any, b: Any) -> None:
     assert_same_order(a, b)
+
+
+@pytest.mark.slow
+@_LONG
+@given(values=st.lists(any_value, max_size=12))
+def test_sorting_by_bytes_is_sorting_by_key_long_run(values: list[Any]) -> None:
+    check_sorting_by_bytes(values)
+
+
+@pytest.mark.slow
+@_DATABASE_LONG
+@given(tasks=task_values, mixed=st.lists(any_value, max_size=8))
+def test_sqlite_blob_order_and_max_agree_long_run(
+    tasks: list[tuple[str, list[Any]]], mixed: list[Any]
+) -> None:
+    check_sqlite(tasks, mixed)
+
+
+@pytest.mark.slow
+@_DATABASE_LONG
+@given(tasks=task_values, mixed=st.lists(any_value, max_size=8))
+def test_duckdb_blob_order_and_max_agree_long_run(
+    tasks: list[tuple[str, list[Any]]], mixed: list[Any]
+) -> None:
+    check_duckdb(tasks, mixed)

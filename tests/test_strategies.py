@@ -4,6 +4,7 @@ arguments that contradict each other are refused."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Any
 
@@ -130,6 +131,66 @@ def test_agreeing_engine_and_position_kind_draw_that_kind(
 ) -> None:
     checkpoint = data.draw(shared("checkpoints", engine=engine, position_kind=kind))
     assert checkpoint.engine_kind == (kind or "oracle_stream")
+
+
+def _drawn(make: Any) -> list[str]:
+    """Five strings from a new strategy object ``make()``, derandomized."""
+    drawn: list[str] = []
+
+    @settings(max_examples=5, deadline=None, derandomize=True, database=None)
+    @given(make())
+    def draw(text: str) -> None:
+        drawn.append(text)
+
+    draw()
+    return drawn
+
+
+_SHAPES = ("postgres_lsn", "sqlserver_lsn", "mysql_binlog")
+# New objects of the kinds that were built again: a union of several grammar strategies
+# with filters over it (and single shapes, each with its own overrides).
+_MAKERS = {
+    "start_position_strings": strategies.start_position_strings,
+    "checkpoint_strings": strategies.checkpoint_strings,
+    **{
+        kind: functools.partial(strategies.checkpoint_strings, position_kind=kind)
+        for kind in _SHAPES
+    },
+}
+
+
+def test_grammar_strategies_are_built_once_for_each_set_of_shapes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A strategy asked for again draws from the grammar strategies already built (each
+    build is 50 ms), the same strings; each set of shapes keeps its own overrides."""
+    from hypothesis.extra import lark as lark_extra
+
+    built: list[str] = []
+
+    class Counted(lark_extra.LarkStrategy):
+        def __init__(self, grammar: Any, start: str | None, *args: Any) -> None:
+            built.append(str(start))
+            super().__init__(grammar, start, *args)
+
+    monkeypatch.setattr(lark_extra, "LarkStrategy", Counted)
+    first = {name: _drawn(make) for name, make in _MAKERS.items()}  # built if not before
+    built_first = list(built)
+    again = {name: _drawn(make) for name, make in reversed(_MAKERS.items())}
+    assert built == built_first  # nothing built again, whichever order they are asked in
+    assert again == first
+    for name, texts in first.items():
+        for text in texts:
+            value = cdcpos.parse_start_position(text)
+            if not isinstance(value, cdcpos.Checkpoint):
+                assert name == "start_position_strings", text
+                continue
+            second = value.second_position
+            kinds = {value.engine_kind} | ({second.kind} if second is not None else set())
+            if name in _SHAPES:  # no shape leaked from the overrides of another one
+                assert kinds == {name}, text
+            else:
+                assert len({KIND_FAMILY.get(k, k) for k in kinds - {"opaque"}}) <= 1, text
 
 
 def test_unknown_kinds_and_engines_are_refused() -> None:

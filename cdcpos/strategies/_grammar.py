@@ -166,9 +166,22 @@ def _from_lark(start: str, overrides: dict[str, SearchStrategy[str]]) -> SearchS
         # One engine per checkpoint: the grammar lets two known shapes of two engines
         # through, the checkpoint class rejects them (cdcpos._positions.checkpoint).
         strategy = strategy.filter(_one_engine)
-    # from_lark is lazy, and so is every .map/.filter of it: each would compile the
-    # grammar again when first drawn.  Behind st.deferred it is compiled once.
-    return st.deferred(lambda: strategy)
+    return _drawn_from(strategy)
+
+
+@st.composite
+def _drawn_from(draw: st.DrawFn, strategy: SearchStrategy[str]) -> str:
+    """Draws from ``strategy``, built once, whatever is made of this strategy later.
+
+    ``from_lark`` is lazy, and so is every ``.map``/``.filter`` of it: each builds the
+    grammar's strategies again when first drawn (50 ms).  Behind ``st.deferred`` that
+    still happened: ``st.one_of`` flattens a deferred strategy into what it wraps, and a
+    filter over the flattened branch (``start_position_strings()``,
+    ``checkpoint_strings()``, ...) made a new lazy ``from_lark`` for every new object.
+    A composite is never flattened: its ``.filter`` rebuilds only this function's
+    strategy, which draws from the one ``strategy`` (built on the first draw).
+    """
+    return draw(strategy)
 
 
 def _one_engine(text: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
@@ -39,6 +40,7 @@ _HOSTILE = (
 )
 
 
+@cache  # drawn from on every edit: built once
 def _edit_characters() -> SearchStrategy[str]:
     return st.one_of(
         st.characters(min_codepoint=0x20, max_codepoint=0x7E),
