@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import random
 import re._parser as re_parser
 import subprocess
@@ -329,6 +331,84 @@ def test_jobs_unwritable_output(tmp_path: Path) -> None:
     assert full.stderr == b"cdcpos parse: cannot write to stdout: No space left on device\n"
     gone = run("parse", "--jobs", "2", path, stdout_to="gone")
     assert (gone.returncode, gone.stderr) == (141, b"")
+
+
+def test_jobs_end_their_workers_without_killing_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pool.terminate() kills workers; one killed while it holds the result queue's lock
+    # left the command waiting forever (about once in 300 runs to a full or gone stdout).
+    # Errors and normal ends let the workers finish instead.
+    import multiprocessing.pool
+
+    killed: list[object] = []
+    monkeypatch.setattr(multiprocessing.pool.Pool, "terminate", killed.append)
+    path = tmp_path / "many.txt"
+    path.write_bytes(b"checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0\n" * 10_000)
+    assert run("parse", "--jobs", "2", path, stdout_to="full").returncode == 2
+    assert run("parse", "--jobs", "2", path, stdout_to="gone").returncode == 141
+    assert run("parse", "--jobs", "2", path, stdout_to="file").returncode == 0
+    assert killed == []
+
+
+def test_after_a_failed_write_no_later_block_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    read, write = os.pipe()
+    try:
+        turns = _jobs._Turns(multiprocessing.get_context("fork"), write)
+        monkeypatch.setattr(_jobs, "_turns", turns)
+
+        def work(spec: object, item: bytes) -> bytes:
+            return item
+
+        assert _jobs._write_in_turn(work, None, 0, b"one\n", (b"", b"")) is None
+        turns.failed.value = 1  # as a failed write leaves it
+        assert _jobs._write_in_turn(work, None, 1, b"two\n", (b"", b"")) is None
+        assert turns.turn.value == 2  # the turn still passes on
+        os.close(write)
+        write = -1
+        assert os.read(read, 100) == b"one\n"
+        # A write that fails marks the failure and reports it.
+        turns.fd = read  # the read end: writing to it fails (EBADF)
+        turns.failed.value = 0
+        failure = _jobs._write_in_turn(work, None, 2, b"three\n", (b"", b""))
+        assert failure is not None and failure[0] == errno.EBADF
+        assert turns.failed.value == 1
+    finally:
+        os.close(read)
+        if write >= 0:
+            os.close(write)
+
+
+_HAMMER = """
+import faulthandler, sys
+from pathlib import Path
+from tests.test_cli import run
+path = Path(sys.argv[1])
+for _ in range(int(sys.argv[2])):
+    faulthandler.dump_traceback_later(60, exit=True)
+    assert run("parse", "--jobs", "2", path, stdout_to="full").returncode == 2
+    assert run("parse", "--jobs", "2", path, stdout_to="gone").returncode == 141
+    faulthandler.cancel_dump_traceback_later()
+print("done")
+"""
+
+
+@pytest.mark.slow
+def test_jobs_never_hang_on_write_errors(tmp_path: Path) -> None:
+    # Two processes at once, as when the hang was found; a hang prints every thread's
+    # stack (faulthandler) and fails instead of blocking the suite.
+    path = tmp_path / "many.txt"
+    path.write_bytes(b"checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0\n" * 10_000)
+    command = [sys.executable, "-c", _HAMMER, str(path), "60"]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+        for _ in range(2)
+    ]
+    for process in runs:
+        out, err = process.communicate(timeout=600)
+        assert (process.returncode, out) == (0, b"done\n"), err.decode()
 
 
 @pytest.mark.slow

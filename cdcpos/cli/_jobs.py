@@ -17,6 +17,7 @@ input, where starting workers costs more than it saves.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import multiprocessing
 import os
@@ -113,7 +114,7 @@ def ordered_map(
         return
     if warm_up is not None:
         warm_up()  # before the fork: every worker inherits what it compiled
-    with _context().Pool(jobs, initializer=_worker_start) as pool:
+    with _worker_pool(jobs) as pool:
         pending: deque[Any] = deque()
         for item in items:
             pending.append(pool.apply_async(work, (spec, item)))
@@ -121,6 +122,29 @@ def ordered_map(
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+
+@contextlib.contextmanager
+def _worker_pool(jobs: int) -> Iterator[Any]:
+    """A pool that ends by letting its workers finish, not by killing them.
+
+    ``Pool.__exit__`` terminates the workers (SIGTERM); one killed while it holds the lock
+    of the result queue (putting a result) leaves that lock taken forever, and
+    ``terminate()`` then waits for the task thread, which waits for the lock: the command
+    hung after a write error (reproduced: about once in 300 runs of ``parse --jobs 2`` to a
+    full or closed stdout, two at a time).  Here the workers get no new task and end on
+    their own; the tasks already queued are at most ``2 * jobs`` blocks.  Only Ctrl-C
+    terminates them (the user asked to stop now, and a second Ctrl-C interrupts a wait).
+    """
+    pool = _context().Pool(jobs, initializer=_worker_start)
+    try:
+        yield pool
+    except KeyboardInterrupt:
+        pool.terminate()
+        raise
+    finally:
+        pool.close()
+        pool.join()
 
 
 def _worker_start() -> None:
@@ -145,6 +169,10 @@ class _Turns:
     def __init__(self, context: Any, fd: int) -> None:
         self.turn = context.Value("q", 0, lock=False)
         self.wrote = context.Value("b", 0, lock=False)
+        # A write failed: the blocks after it write nothing (the main process raises the
+        # failure; the workers finish their queued blocks, which must not leave output
+        # after the hole, should the descriptor take writes again).
+        self.failed = context.Value("b", 0, lock=False)
         self.condition = context.Condition()
         self.fd = fd
 
@@ -185,7 +213,7 @@ def ordered_write(
         warm_up()
     turns = _turns = _Turns(_context(), fd)
     try:
-        with _context().Pool(jobs, initializer=_worker_start) as pool:
+        with _worker_pool(jobs) as pool:
             pending: deque[Any] = deque()
             for number, item in enumerate(items):
                 task = (work, spec, number, item, separators)
@@ -222,13 +250,14 @@ def _write_in_turn(
         while turns.turn.value != number:
             turns.condition.wait()
         try:
-            if data:
+            if data and not turns.failed.value:
                 data = separators[1 if turns.wrote.value else 0] + data
                 turns.wrote.value = 1
                 view = memoryview(data)
                 while view:
                     view = view[os.write(turns.fd, view) :]
         except OSError as error:
+            turns.failed.value = 1
             return error.errno or 0, error.strerror or str(error)
         finally:
             # The next block writes (or fails the same way): nobody waits for a turn
