@@ -164,13 +164,13 @@ def test_small_batches_start_no_thread(monkeypatch: pytest.MonkeyPatch) -> None:
         threads.set_threads(None)
 
 
-# The fast suite keeps any position and checkpoints (every edge is one or the other); the
-# slow suite adds the "start" and "stop" entries.
+# The fast suite keeps any position (every edge, checkpoints included, is read through
+# it); the slow suite adds the "checkpoint", "start" and "stop" entries.
 @pytest.mark.parametrize(
     "kind",
     [
         None,
-        "checkpoint",
+        pytest.param("checkpoint", marks=pytest.mark.slow),
         pytest.param("start", marks=pytest.mark.slow),
         pytest.param("stop", marks=pytest.mark.slow),
     ],
