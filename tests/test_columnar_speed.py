@@ -165,20 +165,23 @@ def test_small_batches_start_no_thread(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # The fast suite keeps any position (every edge, checkpoints included, is read through
-# it); the slow suite adds the "checkpoint", "start" and "stop" entries.
+# it) with a few rows of the corpus between the edges; the slow suite adds the
+# "checkpoint", "start" and "stop" entries, and more corpus rows and PostgreSQL
+# checkpoints around the edges for any position.
 @pytest.mark.parametrize(
-    "kind",
+    ("kind", "corpus_rows", "postgres_rows"),
     [
-        None,
-        pytest.param("checkpoint", marks=pytest.mark.slow),
-        pytest.param("start", marks=pytest.mark.slow),
-        pytest.param("stop", marks=pytest.mark.slow),
+        (None, 6, 4),
+        pytest.param(None, 40, 20, marks=pytest.mark.slow),
+        pytest.param("checkpoint", 40, 20, marks=pytest.mark.slow),
+        pytest.param("start", 40, 20, marks=pytest.mark.slow),
+        pytest.param("stop", 40, 20, marks=pytest.mark.slow),
     ],
 )
 def test_threads_agree_with_one_thread_at_every_boundary(
-    kind: str | None, many_threads: None
+    kind: str | None, corpus_rows: int, postgres_rows: int, many_threads: None
 ) -> None:
-    base = EDGES + corpus(40) + postgres_checkpoints(20)
+    base = EDGES + corpus(corpus_rows) + postgres_checkpoints(postgres_rows)
     # Each rotation moves every edge to another place against the 5-row slices.
     for shift in range(5):
         texts = base[shift:] + base[:shift]
