@@ -573,16 +573,18 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    from cdcpos._precompile import GENERATED_SRE, check_sre, expected_sre
+    from cdcpos._precompile import GENERATED_SRE, expected_sre
 
+    rewritten = False
     for path, text in ((GENERATED, expected), (GENERATED_SRE, None)):
         if text is None:
-            text = expected_sre()  # from the _fastpath.py just written
+            text = expected_sre(reload=rewritten)  # from the _fastpath.py as written
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             print(f"{path} is current")
         else:
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path}")
+            rewritten = True
     return 0
 
 

@@ -55,15 +55,17 @@ def render_sre(patterns: list[str]) -> str:
     return "\n".join(lines)
 
 
-def expected_sre() -> str:
-    """``render_sre`` of what ``cdcpos._rules`` compiles, read from ``_fastpath.py`` as the
-    file is now (reloaded: this process may have just rewritten it)."""
-    import importlib
-
+def expected_sre(*, reload: bool = False) -> str:
+    """``render_sre`` of what ``cdcpos._rules`` compiles.  ``reload``: read
+    ``_fastpath.py`` again first (this process has just rewritten it); otherwise the
+    imported modules are current (``--check`` compared the file before)."""
     from cdcpos import _fastpath, _rules
 
-    importlib.reload(_fastpath)
-    importlib.reload(_rules)
+    if reload:
+        import importlib
+
+        importlib.reload(_fastpath)
+        importlib.reload(_rules)
     return render_sre(_rules.compiled_patterns())
 
 

@@ -376,7 +376,7 @@ def checkpoint_position_pattern() -> str:
 # between Python versions, so it is used only under the interpreter it was made by (the
 # version and the engine's MAGIC number match), only for the exact pattern text it was
 # made from (a stale table can only miss), and only if the engine accepts it (it
-# validates code); anything else goes to ``re.compile``.  tests/test_fastpath.py checks
+# validates code); anything else goes to ``re.compile``.  tests/test_precompiled.py checks
 # that every stored pattern compiles equal (``==`` of pattern objects compares code) to
 # ``re.compile``'s.
 

@@ -47,6 +47,7 @@ LAYERS: list[tuple[str, int]] = [
     ("cdcpos._engines", 0),
     ("cdcpos._extras", 0),
     ("cdcpos._collector", 0),
+    ("cdcpos._cores", 0),
     ("cdcpos._generate", 1),
     ("cdcpos._precompile", 1),
     ("cdcpos._fastpath", 1),

@@ -27,6 +27,8 @@ from typing import TypeVar
 
 import pyarrow as pa
 
+from cdcpos._cores import available_cores
+
 T = TypeVar("T")
 
 #: The most threads the default uses.
@@ -58,11 +60,7 @@ def thread_count() -> int:
             raise ValueError(
                 f"CDCPOS_THREADS must be a positive integer, not {setting!r}"
             ) from None
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_THREADS))
+    return min(available_cores(), MAX_THREADS)
 
 
 def slices_of(n: int, threads: int, most: int) -> list[tuple[int, int]]:

@@ -28,6 +28,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from cdcpos._cores import available_cores
 from cdcpos.cli._input import STDIN
 
 __all__ = [
@@ -46,14 +47,6 @@ LARGE_INPUT = 8 << 20
 Spec = TypeVar("Spec")
 Item = TypeVar("Item")
 Result = TypeVar("Result")
-
-
-def available_cores() -> int:
-    """The cores this process may run on (its CPU affinity where the platform says)."""
-    try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def jobs_argument(text: str) -> int | None:
@@ -260,8 +253,8 @@ def _write_in_turn(
             turns.failed.value = 1
             return error.errno or 0, error.strerror or str(error)
         finally:
-            # The next block writes (or fails the same way): nobody waits for a turn
-            # that never comes, and the main process stops the pool on the failure.
+            # The next block takes its turn (and writes nothing after a failure): nobody
+            # waits for a turn that never comes, and the main process raises the failure.
             turns.turn.value = number + 1
             turns.condition.notify_all()
     return None
