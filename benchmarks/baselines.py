@@ -94,10 +94,12 @@ def latest_of(texts: list[str]) -> Any:
 
 def latest_in_processes(pool: Any, texts: Iterable[str], size: int = 50_000) -> Any:
     """The greatest value by ``sort_key``, each chunk reduced in a worker."""
-    return max(pool.map(latest_of, chunks(texts, size)), key=cdcpos.sort_key)
+    return max(pool.imap(latest_of, chunks(texts, size)), key=cdcpos.sort_key)
 
 
 def parse_in_processes(pool: Any, texts: Iterable[str], size: int = 50_000) -> list[Any]:
-    """``parse_many`` over a process pool (``multiprocessing.Pool`` or
-    ``concurrent.futures.ProcessPoolExecutor``), values in input order."""
-    return list(chain.from_iterable(pool.map(cdcpos.parse_many, chunks(texts, size))))
+    """``parse_many`` over a ``multiprocessing.Pool``, values in input order: the README's
+    recipe.  ``imap`` hands the chunks over one at a time, so a worker that finishes takes
+    the next (``map`` would list them all first and hand them over in pairs here: ten
+    chunks, two workers, five tasks; one worker got three while the other idled)."""
+    return list(chain.from_iterable(pool.imap(cdcpos.parse_many, chunks(texts, size))))

@@ -20,7 +20,7 @@ import pickle
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -620,13 +620,68 @@ def test_loading_a_bulk_pickle_pauses_the_collector_and_restores_it(
 
 def test_a_broken_bulk_pickle_leaves_the_collector_running() -> None:
     values = cdcpos.parse_many(VALID)
-    classes, counts, slots, states, order = values.__reduce_ex__(5)[1]
-    with pytest.raises(IndexError):  # a truncated state: fewer values than the order asks
-        cdcpos.Position._unpack_many(classes, counts, slots, states, [*order, len(order)])
+    classes, counts, slots, states, codes = values.__reduce_ex__(5)[1]
+    with pytest.raises(ValueError, match="damaged"):  # one class code too many
+        cdcpos.Position._unpack_many(classes, counts, slots, states, codes + b"\0")
     assert gc.isenabled()
     gc.disable()
     try:
-        assert cdcpos.Position._unpack_many(classes, counts, slots, states, order) == values
+        assert cdcpos.Position._unpack_many(classes, counts, slots, states, codes) == values
         assert not gc.isenabled()  # a user's gc.disable() stays
     finally:
         gc.enable()
+
+
+def _bulk_state(values: list[Any]) -> tuple[Any, ...]:
+    return values.__reduce_ex__(5)[1]  # type: ignore[no-any-return]
+
+
+def test_a_bulk_pickle_codes_each_value_by_its_class_in_one_byte() -> None:
+    values = cdcpos.parse_many([*VALID, *reversed(VALID)])
+    values.extend(_every_kind())
+    classes, counts, _, _, codes = _bulk_state(values)
+    assert type(codes) is bytes and len(codes) == len(values)
+    assert [classes[code] for code in codes] == [type(v) for v in values]
+    assert counts == [sum(type(v) is cls for v in values) for cls in classes]
+    assert len(set(classes)) == len(classes)  # one group per class
+    one_class = cdcpos.parse_many(["0/1", "0/2", "0/1"])
+    assert _bulk_state(one_class)[4] == bytes(3)
+    assert pickle.loads(pickle.dumps(one_class)) == one_class
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda codes: codes[:-1],  # a value missing
+        lambda codes: codes + codes[:1],  # one too many
+        lambda codes: bytes([codes[0] ^ 1]) + codes[1:],  # one value in the wrong group
+        lambda codes: bytes([255]) + codes[1:],  # a class that is not there
+    ],
+)
+def test_a_bulk_pickle_whose_codes_do_not_match_its_groups_is_refused(
+    damage: Callable[[bytes], bytes],
+) -> None:
+    # ``next`` on a used-up group would end the loading map silently: a damaged pickle
+    # must fail loudly, never load fewer values.
+    values = cdcpos.parse_many(["0/1", "0/2", "100", "0/3", "checkpoint:V1#1#0/1#0#0#*#0#0"])
+    classes, counts, slots, states, codes = _bulk_state(values)
+    with pytest.raises(ValueError, match="damaged"):
+        cdcpos.Position._unpack_many(classes, counts, slots, states, damage(codes))
+
+
+def test_a_bulk_pickle_whose_slot_values_do_not_match_the_count_is_refused() -> None:
+    values = cdcpos.parse_many(["0/1", "0/2"])
+    classes, _, slots, states, codes = _bulk_state(values)
+    with pytest.raises(ValueError, match="damaged"):
+        cdcpos.Position._unpack_many(classes, [3], slots, states, codes + b"\0")
+
+
+def test_bulk_pickles_of_the_earlier_layout_still_load() -> None:
+    # Before the class codes, the last item was the index list: the position in the
+    # input of each value of the groups, one group after the other.
+    values = cdcpos.parse_many([*VALID, *reversed(VALID)])
+    values.extend(_every_kind())
+    classes, counts, slots, states, codes = _bulk_state(values)
+    order = sorted(range(len(codes)), key=codes.__getitem__)  # stable: input order per group
+    loaded = cdcpos.Position._unpack_many(classes, counts, slots, states, order)
+    assert [(type(v), str(v)) for v in loaded] == [(type(v), str(v)) for v in values]

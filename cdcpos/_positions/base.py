@@ -203,7 +203,7 @@ def _unpack_many(
     counts: list[int],
     group_slots: list[tuple[str, ...]],
     group_states: list[list[list[Any]]],
-    order: list[int],
+    order: bytes | list[int],
 ) -> list[Any]:
     from collections import deque
     from itertools import chain
@@ -215,13 +215,30 @@ def _unpack_many(
         members: list[Any] = list(map(new, repeat(cls, count)))
         for slot, state in zip(slots, states, strict=True):
             values = state.split("\n") if isinstance(state, str) else state
+            if len(values) != count:
+                raise ValueError(
+                    f"a damaged cdcpos pickle: {len(values)} {slot} for {count} values"
+                )
             if slot == "_domain":  # interned, as parsing leaves them (identity compares)
                 values = list(map(intern, values))
             deque(map(getattr(cls, slot).__set__, members, values), maxlen=0)
         groups.append(members)
-    grouped = list(chain.from_iterable(groups))
-    back = sorted(range(len(order)), key=order.__getitem__)  # where each value went
-    return list(map(grouped.__getitem__, back))
+    if not isinstance(order, bytes):
+        # The layout before the class codes: the position of each value in the groups,
+        # one after the other (still loads).
+        grouped = list(chain.from_iterable(groups))
+        back = sorted(range(len(order)), key=order.__getitem__)  # where each value went
+        return list(map(grouped.__getitem__, back))
+    # One byte per value, the index of its group: each value is the next one of its
+    # group.  ``next`` on a used-up group would end the ``map`` silently (StopIteration),
+    # so the codes must account for every value of every group, exactly.
+    if len(order) != sum(counts) or any(
+        order.count(code) != count for code, count in enumerate(counts)
+    ):
+        raise ValueError("a damaged cdcpos pickle: the class codes do not match the values")
+    if len(groups) == 1:
+        return groups[0]
+    return list(map(next, map([iter(group) for group in groups].__getitem__, order)))
 
 
 def _incomparable(a: Position, b: object) -> TypeError:
