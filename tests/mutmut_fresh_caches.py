@@ -73,6 +73,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     _parse._builders.clear()
     _parse._CLOCK_SPACE.clear()
     packed._slots_of.clear()
+    packed._masks.clear()
     base._SETTERS.clear()  # the pickling setters, one per class
     mysql._binlog_domains.clear()
     # Functions that put what they build in their own place on first use: back to the stub.

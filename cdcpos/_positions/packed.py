@@ -70,19 +70,20 @@ def pack_many(values: list[Any]) -> tuple[Any, ...]:
     present = list(dict.fromkeys(classes))  # in order of first appearance
     if len(present) == 1:
         codes = bytes(len(values))
-        groups = [values]
     else:
         codes = bytes(map({cls: code for code, cls in enumerate(present)}.__getitem__, classes))
-        groups = [
-            list(compress(values, codes.translate(_mask(code)))) for code in range(len(present))
-        ]
+    counts = []
     group_slots = []
     group_states = []
-    for cls, members in zip(present, groups, strict=True):
+    for code, cls in enumerate(present):
+        members = (
+            values if len(present) == 1 else list(compress(values, codes.translate(_mask(code))))
+        )
         slots = _state_slots(cls)
+        counts.append(len(members))
         group_slots.append(slots)
         group_states.append([_joined(list(map(attrgetter(slot), members))) for slot in slots])
-    return (present, list(map(len, groups)), group_slots, group_states, codes)
+    return (present, counts, group_slots, group_states, codes)
 
 
 _masks: dict[int, bytes] = {}
