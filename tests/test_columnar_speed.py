@@ -360,6 +360,13 @@ def _views(data: bytes, rows: int) -> keys._Views:
         st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=20),
         st.lists(st.sampled_from([0, 1, -1, 255, 256, 2**56 - 1, 2**56]), min_size=1),
         st.lists(st.sampled_from([0, 1, 255, 2**63, 2**64 - 1]), min_size=1),
+        # Byte sizes by the float exponent (below 2**53): every boundary of a byte.
+        st.lists(
+            st.sampled_from(
+                [0, *(2 ** (8 * k) + d for k in range(1, 7) for d in (-1, 0)), 2**53 - 1]
+            ),
+            min_size=1,
+        ),
         st.integers(-5, 2**64 - 1).map(lambda v: [v] * 3),  # one value: a constant
     ),
     before=_CONSTS,

@@ -143,6 +143,9 @@ def _number(words: _Words, starts: np.ndarray, ends: np.ndarray, base: int) -> n
 
 def _signed(data: np.ndarray, words: _Words, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """``-?digits`` (at most 18 digits) as int64."""
+    if len(starts) and int((ends - starts).max()) == 1:
+        # One byte in every row (most counters): a digit, no sign ('-' alone is none).
+        return data[starts].astype(np.int64) - 48  # type: ignore[no-any-return]
     negative = data[starts] == ord("-")
     if not negative.any():
         return _number(words, starts, ends, 10).astype(np.int64)
@@ -153,6 +156,18 @@ def _signed(data: np.ndarray, words: _Words, starts: np.ndarray, ends: np.ndarra
 # ---------------------------------------------------------------- fixed parts of a key
 
 _SIZES = np.array([1 << (8 * k) for k in range(8)], np.uint64)
+
+
+def _byte_sizes(magnitudes: np.ndarray) -> np.ndarray:
+    """The bytes of each uint64 without its leading zero bytes (0 for 0).
+
+    By the float exponent (the bit length, exact below 2**53: a fifth of the time of a
+    ``searchsorted`` in ``_SIZES``); above, a float may round up to the next power of
+    two, so those columns take the search.
+    """
+    if len(magnitudes) and int(magnitudes.max()) >= 1 << 53:
+        return np.searchsorted(_SIZES, magnitudes, side="right")
+    return (np.frexp(magnitudes.astype(np.float64))[1] + 7) >> 3  # type: ignore[no-any-return]
 
 
 class _Block:
@@ -375,7 +390,7 @@ class _Views:
         if signed:
             negative = values < 0
             magnitude = np.where(negative, ~magnitude + _u64(1), magnitude)
-        size = np.searchsorted(_SIZES, magnitude, side="right")
+        size = _byte_sizes(magnitude)
         body_lo: Words
         body_hi: Words
         if low is None:
@@ -384,7 +399,7 @@ class _Views:
             body_hi = _U0
         else:
             extra = low_bits // 8
-            size = np.where(size > 0, size + extra, np.searchsorted(_SIZES, low, side="right"))
+            size = np.where(size > 0, size + extra, _byte_sizes(low.astype(np.uint64)))
             # 8 + extra big-endian bytes, then the leading ones dropped.
             full_lo = magnitude.byteswap()
             full_hi = low.astype(np.uint64).byteswap() >> _u64(64 - low_bits)
