@@ -701,10 +701,11 @@ _FAST: dict[str, Callable[[pa.Array], pa.Array]] = {
 
 # ---------------------------------------------------------------- the column
 
-# The numpy builders work on chunks this large: their temporaries (a few per byte and
-# per number of a row) then stay in the processor's cache instead of streaming through
-# memory, which is most of their time on a busy machine (measured: 262k rows per call
-# took 30% longer than 64k; 4k rows, twice as long, for the calls' own cost).
+# The numpy builders work on chunks this large: their temporaries (a few 64-bit columns
+# per part of a key, and the views, 16 bytes each) then stay in the processor's cache
+# instead of streaming through memory, which is most of their time on a busy machine
+# (measured on 1M PostgreSQL checkpoints, 2 threads: 615-660 ns a row at 8-16k rows per
+# call, 773 at 64k; 262k took 30% longer than 64k before the views).
 _CHUNK = 1 << 14
 
 
