@@ -92,7 +92,7 @@ _EVEN_BYTES, _EVEN_PAIRS = _u64(0x00FF00FF00FF00FF), _u64(0x0000FFFF0000FFFF)
 _LOW_HALF = _u64(0xFFFFFFFF)
 
 
-def _eight(words: _Words, ends: np.ndarray, lengths: np.ndarray, base: int) -> np.ndarray:
+def _eight(words: _Words, ends: np.ndarray, lengths: np.ndarray | int, base: int) -> np.ndarray:
     """The number the ``lengths`` (0 to 8) digits just before each ``end`` spell, as uint64.
 
     SWAR: the digits are read as one 64-bit word per row and combined in three steps of
@@ -124,18 +124,25 @@ def _number(words: _Words, starts: np.ndarray, ends: np.ndarray, base: int) -> n
     lengths = ends - starts
     width = int(lengths.max())
     assert width <= (19 if base == 10 else 16), "a number the fast path does not read"
-    if width == 1 and lengths.min() == 1:
+    # Numbers of one width in every row (fixed-width hex, zero-padded counters): their
+    # masks are constants, not a gather from ``_LAST`` per row.
+    uniform = int(lengths.min()) == width
+    if width == 1 and uniform:
         # One digit in every row (most counters, a version 1): its byte alone (a gather
         # of bytes costs a fifth of one of unaligned words).
         digit = words.data[ends - 1].astype(np.uint64)
         if base == 10:
             return digit - _u64(48)  # type: ignore[no-any-return]
         return (digit & _u64(15)) + _u64(9) * ((digit >> _u64(6)) & _u64(1))  # type: ignore[no-any-return]
-    value = _eight(words, ends, np.minimum(lengths, 8), base)
+    value = _eight(words, ends, min(width, 8) if uniform else np.minimum(lengths, 8), base)
     for chunk in range(1, -(-width // 8)):
-        left = np.clip(lengths - 8 * chunk, 0, 8)
-        # A row with no digits left reads word 0 (masked to nothing), not a negative one.
-        at = np.where(left > 0, ends - 8 * chunk, 0)
+        left: np.ndarray | int
+        if uniform:
+            left, at = min(width - 8 * chunk, 8), ends - 8 * chunk
+        else:
+            left = np.clip(lengths - 8 * chunk, 0, 8)
+            # A row with no digits left reads word 0 (masked to nothing), not a negative one.
+            at = np.where(left > 0, ends - 8 * chunk, 0)
         scale = _u64(10 ** (8 * chunk) if base == 10 else 1 << (32 * chunk))
         value += _eight(words, at, left, base) * scale
     return value
@@ -167,7 +174,7 @@ def _byte_sizes(magnitudes: np.ndarray) -> np.ndarray:
     """
     if len(magnitudes) and int(magnitudes.max()) >= 1 << 53:
         return np.searchsorted(_SIZES, magnitudes, side="right")
-    return (np.frexp(magnitudes.astype(np.float64))[1] + 7) >> 3  # type: ignore[no-any-return]
+    return (np.frexp(magnitudes.astype(np.float64))[1] + 7) >> 3
 
 
 class _Block:
@@ -379,13 +386,14 @@ class _Views:
     ) -> _Views:
         """``cdcpos._sort_bytes``' encoding of 64-bit integers (signed or not), or of the
         unsigned ``values << low_bits | low`` (``low_bits`` at most 16)."""
-        if low is None and (not len(values) or values.min() == values.max()):
+        smallest = values.min() if len(values) else 0
+        if low is None and (not len(values) or smallest == values.max()):
             # One value in every row (a version, most counters): a constant, encoded by
             # the object path's own encoder.
             out = bytearray()
             _encode(int(values[0]) if len(values) else 0, out)
             return self.const(bytes(out))
-        signed = low is None and values.dtype.kind == "i" and bool(values.min() < 0)
+        signed = low is None and values.dtype.kind == "i" and bool(smallest < 0)
         magnitude = values.astype(np.uint64)
         if signed:
             negative = values < 0
