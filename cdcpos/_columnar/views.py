@@ -258,6 +258,8 @@ def _assemble_views(n: int, pieces: list[tuple[np.ndarray, pa.Array]]) -> pa.Arr
     if len(pieces) == 1 and len(pieces[0][0]) == n and np.array_equal(pieces[0][0], np.arange(n)):
         return pieces[0][1]
     views = np.zeros((n, 2), np.uint64)  # a null row: an empty view
+    # One 16-byte item a view: a row is put in place by one gather, not two.
+    records = views.view(np.dtype((np.void, 16))).reshape(n)
     valid = np.zeros(n, bool)
     buffers: list[pa.Buffer] = []
     for rows, column in pieces:
@@ -267,14 +269,20 @@ def _assemble_views(n: int, pieces: list[tuple[np.ndarray, pa.Array]]) -> pa.Arr
         own = column.buffers()
         held = np.frombuffer(own[1], np.uint64, 2 * len(column), 16 * column.offset)
         held = held.reshape(-1, 2)
-        # A view of more than 12 bytes names its buffer (the low half of its second
-        # word): the buffers of the pieces follow each other.
-        outside = (held[:, 0] & _u64(0xFFFFFFFF)) > _INLINE
-        views[rows, 0] = held[:, 0]
-        views[rows, 1] = np.where(outside, held[:, 1] + _u64(len(buffers)), held[:, 1])
-        valid[rows] = column.is_valid().to_numpy(zero_copy_only=False)
+        if buffers:
+            # A view of more than 12 bytes names its buffer (the low half of its second
+            # word): the buffers of the pieces follow each other.
+            outside = (held[:, 0] & _u64(0xFFFFFFFF)) > _INLINE
+            held = held.copy()
+            held[:, 1] += np.where(outside, _u64(len(buffers)), _u64(0))
+        records[rows] = held.view(records.dtype).reshape(len(held))
+        if column.null_count:
+            kept = column.is_valid().to_numpy(zero_copy_only=False)
+            valid[rows] = kept
+            views[rows[~kept]] = 0  # a null's view: empty
+        else:
+            valid[rows] = True
         buffers.extend(own[2:])
-    views[~valid] = 0
     bits = pa.py_buffer(np.packbits(valid, bitorder="little"))
     nulls = n - int(valid.sum())
     return pa.Array.from_buffers(
