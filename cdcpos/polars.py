@@ -126,8 +126,9 @@ def _field(name: str, dtype: Any) -> Callable[[pl.Series, str | None], pl.Series
 
 
 def _sort_key(series: pl.Series, kind: str | None) -> pl.Series:
-    # The keys alone (``_columnar.sort_key_column``), not the whole struct.
-    return pl.Series(series.name, _columnar.sort_key_column(_texts(series), kind=kind))
+    # The keys alone (``_columnar.sort_key_views``), not the whole struct: as views,
+    # Polars' own layout of binary, which it takes without a copy.
+    return pl.Series(series.name, _columnar.sort_key_views(_texts(series), kind=kind))
 
 
 _canonical = _field("canonical", pl.String)

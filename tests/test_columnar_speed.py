@@ -6,7 +6,11 @@
 * the sort-key builders' numbers (read eight digits at a time from the data buffer) and
   integer encodings equal Python's ``int`` and ``cdcpos._sort_bytes``;
 * PostgreSQL checkpoints of every width (hex case, 1-8 digit halves, negative and long
-  counters, a second LSN) get the key ``cdcpos.sort_bytes`` gives.
+  counters, a second LSN) get the key ``cdcpos.sort_bytes`` gives;
+* keys built as Arrow views (integers of 64 and 80 bits, constants of every length, spans
+  of the input of 0 to 40 bytes up to the buffer's end) are the bytes they stand for, and
+  the sort-key column of slices, chunked arrays, nulls, invalid rows and empty columns is
+  ``cdcpos.sort_bytes`` of each row.
 """
 
 from __future__ import annotations
@@ -336,3 +340,139 @@ def _keys_are_sort_bytes(texts: list[str]) -> None:
 @given(texts=st.lists(_POSTGRES_CHECKPOINTS, min_size=1, max_size=40))
 def test_postgres_checkpoint_keys_are_sort_bytes_long_run(texts: list[str]) -> None:
     _keys_are_sort_bytes(texts)
+
+
+# ---------------------------------------------------------------- keys as Arrow views
+
+_CONSTS = st.sampled_from(
+    [b"", b"<", b"\x06\x05ab\x00\x00", b"x" * 11, b"y" * 12, b"z" * 13, b"w" * 27]
+)
+
+
+def _views(data: bytes, rows: int) -> keys._Views:
+    return keys._Views(rows, keys._words(np.frombuffer(data, np.uint8)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.one_of(
+        st.lists(st.integers(-(2**63) + 1, 2**63 - 1), min_size=1, max_size=20),
+        st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=20),
+        st.lists(st.sampled_from([0, 1, -1, 255, 256, 2**56 - 1, 2**56]), min_size=1),
+        st.lists(st.sampled_from([0, 1, 255, 2**63, 2**64 - 1]), min_size=1),
+        # Byte sizes by the float exponent (below 2**53): every boundary of a byte.
+        st.lists(
+            st.sampled_from(
+                [0, *(2 ** (8 * k) + d for k in range(1, 7) for d in (-1, 0)), 2**53 - 1]
+            ),
+            min_size=1,
+        ),
+        st.integers(-5, 2**64 - 1).map(lambda v: [v] * 3),  # one value: a constant
+    ),
+    before=_CONSTS,
+    after=_CONSTS,
+    twice=st.booleans(),
+)
+def test_views_encode_integers_as_sort_bytes(
+    values: list[int], before: bytes, after: bytes, twice: bool
+) -> None:
+    # Constants of every length around the integers: the inline views fill, split (an
+    # integer of 11 bytes after 11 others) and give way to views of the constants' buffer.
+    signed = min(values) < 0 or max(values) < 2**63
+    column = np.array(values, np.int64 if signed else np.uint64)
+    views = _views(b"", len(values)).const(before).integer(column).const(after)
+    if twice:
+        views.integer(column[::-1].copy()).const(after)
+    expected = [
+        before + _encoded(v) + after + (_encoded(w) + after if twice else b"")
+        for v, w in zip(values, values[::-1], strict=True)
+    ]
+    assert views.binary().to_pylist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pairs=st.lists(
+        st.tuples(
+            st.one_of(st.integers(0, 2**64 - 1), st.sampled_from([0, 1, 255, 2**64 - 1])),
+            st.one_of(st.integers(0, 2**16 - 1), st.sampled_from([0, 1, 255, 256, 2**16 - 1])),
+        ),
+        min_size=1,
+        max_size=20,
+    ),
+    before=_CONSTS,
+)
+def test_views_encode_80_bit_integers_as_sort_bytes(
+    pairs: list[tuple[int, int]], before: bytes
+) -> None:
+    high = np.array([h for h, _ in pairs], np.uint64)
+    low = np.array([lo for _, lo in pairs], np.uint64)
+    views = _views(b"", len(pairs)).const(before).integer(high, low, 16).const(b">")
+    expected = [before + _encoded(h << 16 | lo) + b">" for h, lo in pairs]
+    assert views.binary().to_pylist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(st.binary(min_size=0, max_size=40), min_size=1, max_size=20),
+    before=_CONSTS,
+    after=_CONSTS,
+    skip=st.integers(0, 3),
+)
+def test_views_of_the_input_bytes(
+    texts: list[bytes], before: bytes, after: bytes, skip: int
+) -> None:
+    # Spans of 12 bytes or fewer are copied into their views (the last ones read the
+    # buffer's last bytes), longer ones refer to the buffer; ``skip`` bytes before each.
+    data = b"".join(b"-" * skip + t for t in texts)
+    starts = np.cumsum([0] + [skip + len(t) for t in texts])[:-1] + skip
+    ends = starts + np.array([len(t) for t in texts], np.int64)
+    views = _views(data, len(texts)).const(before).text(starts, ends).const(after)
+    assert views.binary().to_pylist() == [before + t + after for t in texts]
+
+
+def test_keys_of_slices_chunks_nulls_and_empty_columns() -> None:
+    texts = [
+        "0/0",
+        "FFFFFFFF/FFFFFFFF",
+        "ffffffff/0",
+        "00000001/000000aB",
+        None,
+        "0",
+        "0000000000000000007",
+        "18446744073709551615",
+        "junk",
+        "00000000:00000000:0000",
+        "ffffffff:FFFFFFFF:ffff",
+        "0000000a:0000000B:000c",
+        "",
+        "a.0:0",
+        "mysql-bin-changelog.000024:373",
+        "x.y.0000000000000000001:18446744073709551615",
+        "checkpoint:V1#-5#0/0#-9223372036854775807#0#*#0#-1",
+        "checkpoint:V0#0#0/0#0#0#*#0#0",
+        "checkpoint:V1#27#ABCDEF01/23456789#0#0#*#0#93",
+        *postgres_checkpoints(40),
+    ]
+
+    def expected(rows: list[str | None]) -> list[bytes | None]:
+        out: list[bytes | None] = []
+        for text in rows:
+            try:
+                out.append(None if text is None else cdcpos.sort_bytes(cdcpos.parse(text)))
+            except cdcpos.InvalidPosition:
+                out.append(None)
+        return out
+
+    column = pa.array(texts, pa.string())
+    for start in range(0, len(texts), 7):
+        part = column.slice(start, 11)
+        assert _columnar.sort_key_column(part).to_pylist() == expected(texts[start : start + 11])
+    chunked = pa.chunked_array([column.slice(0, 5), column.slice(5, 9), column.slice(14)])
+    assert _columnar.sort_key_column(chunked).to_pylist() == expected(texts)
+    # One engine per column (the builders see all its rows), and empty columns.
+    for rows in (texts[:4], texts[5:8], texts[9:12], texts[13:16], texts[16:]):
+        assert _columnar.sort_key_column(rows).to_pylist() == expected(rows)
+    assert _columnar.sort_key_column([]).to_pylist() == []
+    assert _columnar.sort_key_column(pa.chunked_array([], pa.string())).to_pylist() == []
+    assert pl.Series(texts).cdcpos.sort_key().to_list() == expected(texts)

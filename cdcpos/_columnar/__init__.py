@@ -34,9 +34,10 @@ dictionary), ``kinds`` (entry points, portable patterns, the narrowed checkpoint
 expressions, ``classify``), ``scan`` (what a row's bytes contain, by numpy over the
 buffer), ``encode`` (numpy and Arrow helpers, the order-preserving key encoders),
 ``positions`` and ``values`` (what each position kind of a checkpoint and each row kind
-gives: check and build), ``keys`` (sort keys from the buffer, the sort-key column),
-``exact`` (rows from cdcpos values), ``batch`` (one batch, many batches), ``threads``
-(a large batch split into slices over threads).  This package
+gives: check and build), ``digits`` (numbers read from the buffer, eight digits a word),
+``views`` (keys as Arrow binary views), ``keys`` (sort keys from the buffer, the
+sort-key column), ``exact`` (rows from cdcpos values), ``batch`` (one batch, many
+batches), ``threads`` (a large batch split into slices over threads). This package
 exposes the names ``cdcpos.arrow``, ``cdcpos.polars`` and ``cdcpos.spark`` use.
 """
 
@@ -45,7 +46,7 @@ from __future__ import annotations
 from cdcpos._columnar.batch import Batch, parse_batch, parse_column
 from cdcpos._columnar.encode import as_string_array
 from cdcpos._columnar.exact import _plain_message
-from cdcpos._columnar.keys import sort_key_column
+from cdcpos._columnar.keys import sort_key_column, sort_key_views
 from cdcpos._columnar.kinds import classify, entry_of, is_valid
 from cdcpos._columnar.schema import (
     COUNTERS,
@@ -78,4 +79,5 @@ __all__ = [
     "parse_column",
     "set_threads",
     "sort_key_column",
+    "sort_key_views",
 ]

@@ -4,11 +4,13 @@ passes each, and the column of sort keys alone (``cdcpos.polars``' ``sort_key()`
 ``values`` builds a key from string columns cut by Arrow kernels (a copy per field) and
 joins a dozen parts; here the fields of a row are found by the offsets of their
 separators in the buffer (the expression that matched the row says where they are), the
-numbers are read from the digits by column arithmetic, and every fixed part of a key
-(the domain, the integers, the tuple marks) is laid out in one byte matrix that a single
-mask compacts.  Only text of any length (a checkpoint's, a binlog file name) is joined by
-Arrow.  The bytes are ``cdcpos._sort_bytes``' by construction, and the tests compare them
-with ``cdcpos.sort_bytes`` of the values.
+numbers are read from the digits by column arithmetic (``digits``), and a key is a few
+Arrow binary views per row (``views``): the integers and short constants packed into
+views of 12 bytes by 64-bit shifts, the row's text a view of the input buffer itself,
+which one cast to ``binary`` concatenates. (``_Block``, one byte matrix that a mask
+compacts, is left for the rare PostgreSQL checkpoint with a second position.) The bytes
+are ``cdcpos._sort_bytes``' by construction, and the tests compare them with
+``cdcpos.sort_bytes`` of the values.
 """
 
 from __future__ import annotations
@@ -19,124 +21,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cdcpos._columnar.encode import _assemble, _binary, _row_key, as_string_array
+from cdcpos._columnar.digits import _number, _signed, _slash_in, _Words, _words
+from cdcpos._columnar.encode import _binary, as_string_array
 from cdcpos._columnar.exact import _exact_rows
 from cdcpos._columnar.kinds import BATCH_ROWS, _suspects, entry_of, kinds_of
-from cdcpos._columnar.positions import _sqlserver_key
 from cdcpos._columnar.scan import _data
 from cdcpos._columnar.schema import _KIND_CODE
 from cdcpos._columnar.schema import KIND_NAMES as _KIND_NAMES
 from cdcpos._columnar.threads import map_slices
 from cdcpos._columnar.values import _KINDS, _tail_is_nested
+from cdcpos._columnar.views import _SIZES, _assemble_views, _Views
 from cdcpos._sort_bytes import END, NEGATIVE, NON_NEGATIVE, STRING, STRING_END, TUPLE, _encode
 
-# ---------------------------------------------------------------- numbers from the buffer
-
-
-class _Words:
-    """The 8 bytes before each offset of ``data``, as little-endian uint64: ``words[e]``
-    (``e`` a column of offsets) holds ``data[e-8:e]``, its last byte the most
-    significant, zeros before the first byte.  Read in place: a view of the data with a
-    stride of one byte (a copy of the buffer cost 5 % of a PostgreSQL checkpoint's key);
-    only the offsets below 8 read a padded copy of the first bytes."""
-
-    def __init__(self, data: np.ndarray) -> None:
-        self.data = data
-        size = len(data)
-        self.inner = (
-            np.ndarray((size - 7,), "<u8", data, 0, (1,)) if size >= 8 else np.zeros(1, "<u8")
-        )
-        head = np.zeros(16, np.uint8)
-        head[8 : 8 + min(size, 8)] = data[:8]
-        self.head = np.ndarray((9,), "<u8", head, 0, (1,))
-
-    def __getitem__(self, ends: np.ndarray) -> np.ndarray:
-        if not len(ends) or ends.min() >= 8:
-            return self.inner[ends - 8]  # type: ignore[no-any-return]
-        return np.where(  # type: ignore[no-any-return]
-            ends >= 8, self.inner[np.maximum(ends - 8, 0)], self.head[np.minimum(ends, 8)]
-        )
-
-
-def _words(data: np.ndarray) -> _Words:
-    return _Words(data)
-
-
-def _u64(value: int) -> np.uint64:
-    return np.uint64(value)
-
-
-# A mask of the last k bytes of a word (the k bytes just before its offset), k = 0..8.
-_LAST = np.array(
-    [0] + [((1 << 64) - 1) << (8 * (8 - k)) & ((1 << 64) - 1) for k in range(1, 9)], np.uint64
-)
-_ZEROS = _u64(0x3030303030303030)  # '0' in every byte
-_LOW_NIBBLES, _BIT_6 = _u64(0x0F0F0F0F0F0F0F0F), _u64(0x0101010101010101)
-_EVEN_BYTES, _EVEN_PAIRS = _u64(0x00FF00FF00FF00FF), _u64(0x0000FFFF0000FFFF)
-_LOW_HALF = _u64(0xFFFFFFFF)
-
-
-def _eight(words: _Words, ends: np.ndarray, lengths: np.ndarray, base: int) -> np.ndarray:
-    """The number the ``lengths`` (0 to 8) digits just before each ``end`` spell, as uint64.
-
-    SWAR: the digits are read as one 64-bit word per row and combined in three steps of
-    pairs (two digits, then two pairs, then two quads), each one multiply or shift, an
-    add and a mask over the column, instead of one column operation per digit.  The
-    bytes before a shorter number are masked to a zero digit.
-    """
-    mask = _LAST[lengths]
-    word = words[ends] & mask
-    if base == 10:
-        word -= _ZEROS & mask  # every kept byte is a digit, >= '0': no borrow
-        word = (word * _u64(10) + (word >> _u64(8))) & _EVEN_BYTES
-        word = (word * _u64(100) + (word >> _u64(16))) & _EVEN_PAIRS
-        return (word * _u64(10000) + (word >> _u64(32))) & _LOW_HALF  # type: ignore[no-any-return]
-    # A hex digit's value is its low nibble, plus 9 for a letter (bit 6: 'A'-'F', 'a'-'f').
-    word = (word & _LOW_NIBBLES) + _u64(9) * ((word >> _u64(6)) & _BIT_6)
-    word = ((word << _u64(4)) | (word >> _u64(8))) & _EVEN_BYTES
-    word = ((word << _u64(8)) | (word >> _u64(16))) & _EVEN_PAIRS
-    return ((word << _u64(16)) | (word >> _u64(32))) & _LOW_HALF  # type: ignore[no-any-return]
-
-
-def _number(words: _Words, starts: np.ndarray, ends: np.ndarray, base: int) -> np.ndarray:
-    """The digits ``data[start:end]`` of each row as uint64 (``words`` is ``_words(data)``;
-    at most 19 decimal or 16 hex digits: the expression that matched the rows bounds
-    them, or the caller checked), eight digits at a time from the end."""
-    n = len(starts)
-    if not n:
-        return np.zeros(0, np.uint64)
-    lengths = ends - starts
-    width = int(lengths.max())
-    assert width <= (19 if base == 10 else 16), "a number the fast path does not read"
-    if width == 1 and lengths.min() == 1:
-        # One digit in every row (most counters, a version 1): its byte alone (a gather
-        # of bytes costs a fifth of one of unaligned words).
-        digit = words.data[ends - 1].astype(np.uint64)
-        if base == 10:
-            return digit - _u64(48)  # type: ignore[no-any-return]
-        return (digit & _u64(15)) + _u64(9) * ((digit >> _u64(6)) & _u64(1))  # type: ignore[no-any-return]
-    value = _eight(words, ends, np.minimum(lengths, 8), base)
-    for chunk in range(1, -(-width // 8)):
-        left = np.clip(lengths - 8 * chunk, 0, 8)
-        # A row with no digits left reads word 0 (masked to nothing), not a negative one.
-        at = np.where(left > 0, ends - 8 * chunk, 0)
-        scale = _u64(10 ** (8 * chunk) if base == 10 else 1 << (32 * chunk))
-        value += _eight(words, at, left, base) * scale
-    return value
-
-
-def _signed(data: np.ndarray, words: _Words, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """``-?digits`` (at most 18 digits) as int64."""
-    negative = data[starts] == ord("-")
-    if not negative.any():
-        return _number(words, starts, ends, 10).astype(np.int64)
-    magnitude = _number(words, starts + negative, ends, 10).astype(np.int64)
-    return np.where(negative, -magnitude, magnitude)
-
-
 # ---------------------------------------------------------------- fixed parts of a key
-
-_SIZES = np.array([1 << (8 * k) for k in range(8)], np.uint64)
 
 
 class _Block:
@@ -234,15 +131,6 @@ class _Block:
 # ---------------------------------------------------------------- keys of kinds
 
 
-def _slices(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
-    """``data[start:end]`` of each row, as a binary column."""
-    lengths = ends - starts
-    offsets = np.zeros(len(starts) + 1, np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    at = np.arange(offsets[-1]) + np.repeat(starts - offsets[:-1], lengths)
-    return _binary(data[at], lengths)
-
-
 def _join(*parts: pa.Array | bytes) -> pa.Array:
     scalars = [pa.scalar(p, pa.binary()) if isinstance(p, bytes) else p for p in parts]
     return pc.binary_join_element_wise(*scalars, pa.scalar(b"", pa.binary()))
@@ -262,18 +150,28 @@ def _postgres_lsn_keys(texts: pa.Array) -> pa.Array:
     slash = np.flatnonzero(data == ord("/"))  # one per row: the expression says
     lsn = _number(words, offsets[:-1], slash, 16) << np.uint64(32)
     lsn |= _number(words, slash + 1, offsets[1:], 16)
-    return _Block(len(texts)).const(_domain(b"postgres_lsn")).integer(lsn).const(_END).binary()
+    return _Views(len(texts), words).const(_domain(b"postgres_lsn")).integer(lsn).const(_END).keys()
 
 
 def _oracle_scn_keys(texts: pa.Array) -> pa.Array:
     # At most 19 digits: classify sends longer SCNs to the exact path.
     offsets, data = _data(texts)
-    scn = _number(_words(data), offsets[:-1], offsets[1:], 10)
-    return _Block(len(texts)).const(_domain(b"oracle_scn")).integer(scn).const(_END).binary()
+    words = _words(data)
+    scn = _number(words, offsets[:-1], offsets[1:], 10)
+    return _Views(len(texts), words).const(_domain(b"oracle_scn")).integer(scn).const(_END).keys()
 
 
 def _sqlserver_lsn_keys(texts: pa.Array) -> pa.Array:
-    return _row_key(b"sqlserver_lsn", _sqlserver_key(texts))
+    # ``vlf:block:slot``, 8, 8 and 4 hex digits (the expression says): one 80-bit number,
+    # its first 16 digits and its last 4.
+    offsets, data = _data(texts)
+    words = _words(data)
+    starts = offsets[:-1]
+    high = _number(words, starts, starts + 8, 16) << np.uint64(32)
+    high |= _number(words, starts + 9, starts + 17, 16)
+    slot = _number(words, starts + 18, starts + 22, 16)
+    views = _Views(len(texts), words).const(_domain(b"sqlserver_lsn"))
+    return views.integer(high, slot, 16).const(_END).keys()
 
 
 def _mysql_binlog_keys(texts: pa.Array) -> pa.Array:
@@ -285,40 +183,18 @@ def _mysql_binlog_keys(texts: pa.Array) -> pa.Array:
     dot = dots[np.searchsorted(dots, colon) - 1]
     starts = offsets[:-1]
     words = _words(data)
-    numbers = (
-        _Block(len(texts))
+    return (
+        _Views(len(texts), words)
+        .const(_domain(b"mysql_binlog:")[: -len(STRING_END)])
+        .text(starts, dot)
         .const(STRING_END + bytes((TUPLE,)))
         .integer(_number(words, dot + 1, colon, 10))
         .integer(_number(words, colon + 1, offsets[1:], 10))
         .const(bytes((STRING,)))
-        .binary()
+        .text(starts, colon)
+        .const(STRING_END + _END + _END)
+        .keys()
     )
-    return _join(
-        _domain(b"mysql_binlog:")[: -len(STRING_END)],
-        _slices(data, starts, dot),
-        numbers,
-        _slices(data, starts, colon),
-        STRING_END + _END + _END,
-    )
-
-
-_SLASHES = _u64(0x2F2F2F2F2F2F2F2F)
-_LOW_BITS, _HIGH_BITS = _u64(0x0101010101010101), _u64(0x8080808080808080)
-
-
-def _slash_in(words: np.ndarray) -> np.ndarray:
-    """The index (0-7) of the first '/' of each word's bytes, which hold one: a
-    PostgreSQL LSN's high half is 1 to 8 digits, so the eight bytes after the position's
-    first digit hold its '/' (found without a scan of the whole buffer).
-
-    SWAR: a byte equal to '/' is a zero byte of ``word ^ '////////'``, and
-    ``(x - 0x01..) & ~x & 0x80..`` flags the first zero byte exactly (a borrow can only
-    flag bytes after it); its bit, 2**(8k+7), gives k by the float exponent (exact for
-    a power of two)."""
-    x = words ^ _SLASHES
-    flags = (x - _LOW_BITS) & ~x & _HIGH_BITS
-    lowest = flags & (~flags + _u64(1))
-    return (np.frexp(lowest.astype(np.float64))[1].astype(np.int64) - 8) // 8
 
 
 def _postgres_checkpoint_keys(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
@@ -358,6 +234,12 @@ def _postgres_checkpoint_keys(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
     lsn |= _number(words, first + 1, position_end, 16)
     second_start, second_end = field(5)
     none = second_end - second_start == 1  # ``*``: a PostgreSQL LSN has 3 bytes at least
+    if none.all():
+        numbers = [_signed(data, words, start, end) for start, end in counters]
+        views = _postgres_checkpoint_views(
+            words, offsets, lsn, (version_start, version_end), numbers
+        )
+        return np.arange(n), views
     nested = _tail_is_nested()
     block = _Block(n).integer(lsn).const(bytes((TUPLE,)) if nested else b"")
     block.integer(_number(words, version_start, version_end, 10))
@@ -385,6 +267,25 @@ def _postgres_checkpoint_keys(texts: pa.Array) -> tuple[np.ndarray, pa.Array]:
     return np.arange(n), _join(head, block.binary(), texts.cast(pa.binary()), tail)
 
 
+def _postgres_checkpoint_views(
+    words: _Words,
+    offsets: np.ndarray,
+    lsn: np.ndarray,
+    version: tuple[np.ndarray, np.ndarray],
+    counters: list[np.ndarray],
+) -> pa.Array:
+    """The keys of PostgreSQL checkpoints without a second position (``*``), as views."""
+    nested = _tail_is_nested()
+    views = _Views(len(lsn), words).const(_domain(b"checkpoint:postgres_lsn")).integer(lsn)
+    views.const(bytes((TUPLE,)) if nested else b"")
+    views.integer(_number(words, *version, 10)).const(bytes((TUPLE,)))
+    for values in counters:
+        views.integer(values)
+    views.const(_END + bytes((TUPLE, END, STRING)))
+    views.text(offsets[:-1], offsets[1:])
+    return views.const(STRING_END + (_END if nested else b"") + _END).keys()
+
+
 _FAST: dict[str, Callable[[pa.Array], pa.Array]] = {
     "postgres_lsn": _postgres_lsn_keys,
     "oracle_scn": _oracle_scn_keys,
@@ -394,11 +295,12 @@ _FAST: dict[str, Callable[[pa.Array], pa.Array]] = {
 
 # ---------------------------------------------------------------- the column
 
-# The numpy builders work on chunks this large: their temporaries (a few per byte and
-# per number of a row) then stay in the processor's cache instead of streaming through
-# memory, which is most of their time on a busy machine (measured: 262k rows per call
-# took 30% longer than 64k; 4k rows, twice as long, for the calls' own cost).
-_CHUNK = 1 << 16
+# The numpy builders work on chunks this large: their temporaries (a few 64-bit columns
+# per part of a key, and the views, 16 bytes each) then stay in the processor's cache
+# instead of streaming through memory, which is most of their time on a busy machine
+# (measured on 1M PostgreSQL checkpoints, 2 threads: 615-660 ns a row at 8-16k rows per
+# call, 773 at 64k; 262k took 30% longer than 64k before the views).
+_CHUNK = 1 << 14
 
 
 def sort_key_column(values: object, *, kind: str | None = None) -> pa.Array:
@@ -408,6 +310,15 @@ def sort_key_column(values: object, *, kind: str | None = None) -> pa.Array:
     >>> keys = sort_key_column(["0/2", "checkpoint:V1#1#0/1#0#0#*#0#0", "x", None])
     >>> keys[0].as_py() == cdcpos.sort_bytes(cdcpos.parse("0/2")), keys[2:].to_pylist()
     (True, [None, None])
+    """
+    return sort_key_views(values, kind=kind).cast(pa.binary())
+
+
+def sort_key_views(values: object, *, kind: str | None = None) -> pa.Array:
+    """``sort_key_column`` as ``binary_view`` (Polars' own layout: no copy to hand over).
+
+    >>> sort_key_views(["0/2", None]).type
+    DataType(binary_view)
     """
     texts = as_string_array(values)
     entry = entry_of(kind)
@@ -452,4 +363,4 @@ def _sort_keys(texts: pa.Array, entry: str, kind: str | None) -> pa.Array:
     if len(asked):
         answers = _exact_rows(texts.take(pa.array(asked)).to_pylist(), kind, None, False)
         pieces.append((asked, pa.array([a.get("sort_key") for a in answers], pa.binary())))
-    return _assemble(n, pieces, pa.binary())
+    return _assemble_views(n, pieces)
