@@ -77,4 +77,11 @@ def require(extra: str, *modules: str) -> None:
         try:
             importlib.import_module(module)
         except ImportError as error:
-            raise ImportError(_needs(f"cdcpos.{extra}", module, extra), name=module) from error
+            # The package that is missing, which may be another one than ``module``: an
+            # older pyarrow imports numpy on import, and without it fails with "No module
+            # named 'numpy.core'".  An ImportError of another kind (a broken install) names
+            # the module that did not import.
+            missing = module
+            if isinstance(error, ModuleNotFoundError) and error.name:
+                missing = error.name.partition(".")[0]
+            raise ImportError(_needs(f"cdcpos.{extra}", missing, extra), name=missing) from error

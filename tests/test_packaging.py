@@ -337,3 +337,28 @@ def test_readme_extras_table_lists_every_extra() -> None:
     listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", table, re.M))
     assert set(PYPROJECT["project"]["optional-dependencies"]) <= listed
     assert listed <= set(EXTRAS) | {"test"}  # no extra the code does not know
+
+
+def test_a_package_that_fails_on_a_missing_dependency_names_the_dependency(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An older pyarrow imports numpy on import: without numpy, "import pyarrow" fails with
+    # "No module named 'numpy.core'", and the message must say numpy, not pyarrow.
+    from cdcpos._extras import require
+
+    (tmp_path / "cdcpos_wrapper_pkg").mkdir()
+    (tmp_path / "cdcpos_wrapper_pkg" / "__init__.py").write_text(
+        "import cdcpos_absent_dependency.core\n"
+    )
+    (tmp_path / "cdcpos_broken_pkg.py").write_text("raise ImportError('a broken install')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ImportError) as caught:
+        require("arrow", "json", "cdcpos_wrapper_pkg")
+    assert str(caught.value) == (
+        "cdcpos.arrow needs cdcpos_absent_dependency, which is not installed: "
+        "pip install 'cdcpos[arrow]'"
+    )
+    assert caught.value.name == "cdcpos_absent_dependency"
+    with pytest.raises(ImportError) as caught:  # not a missing module: the one that failed
+        require("polars", "cdcpos_broken_pkg")
+    assert str(caught.value).startswith("cdcpos.polars needs cdcpos_broken_pkg, which")
