@@ -80,7 +80,7 @@ def pytest_collection_finish(session: Any) -> None:
     _freeze()
     # The processes of the selected tests that start ahead of their turn (background.py).
     queue = _background()
-    if queue is not None:
+    if queue is not None and not session.config.option.collectonly:
         queue.schedule(session.items)
 
 

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import IO, Any, Generic, TypeVar
 
 T = TypeVar("T")
+PIPE_BUFFER = 1 << 16  # what a Linux pipe holds before a writer blocks
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class Run:
     env: Mapping[str, str] | None = None  # None: the session's environment
     text: bool = True
     timeout: float = 300.0
+    # Its standard input, a pipe as subprocess.run(input=...) gives, written whole before
+    # the process starts: at most a pipe's buffer (None: /dev/null).
+    input: bytes | None = None
 
 
 Steps = Generator[Run, "subprocess.CompletedProcess[Any]", T]
@@ -153,15 +157,26 @@ class Job(Generic[T]):
             self._done, self._error = True, error
             return
         out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 (kept open)
+        stdin: Any = subprocess.DEVNULL
+        if run.input is not None:  # no pipe to keep fed between tests: it fits at once
+            if len(run.input) > PIPE_BUFFER:
+                raise ValueError(f"{len(run.input)} bytes of input: more than a pipe holds")
+            stdin, writer = os.pipe()
+            with open(writer, "wb") as pipe:
+                pipe.write(run.input)
         env = _session_env() if run.env is None else dict(run.env)
-        process = subprocess.Popen(
-            run.args,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            cwd=run.cwd if run.cwd is not None else _session_cwd(),
-            env=env,
-        )
+        try:
+            process = subprocess.Popen(
+                run.args,
+                stdin=stdin,
+                stdout=out,
+                stderr=err,
+                cwd=run.cwd if run.cwd is not None else _session_cwd(),
+                env=env,
+            )
+        finally:
+            if run.input is not None:
+                os.close(stdin)  # the child has its own descriptor
         self._current = _Started(run, process, out, err)
 
     def _collect(self) -> subprocess.CompletedProcess[Any]:
