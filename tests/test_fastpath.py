@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import re
 import shutil
 import subprocess
@@ -43,18 +42,6 @@ from .examples import INVALID_STRINGS, SPEC_EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOKAHEAD = "(?=#)"
-
-
-def _generate(*args: str, path: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(path)}
-    return subprocess.run(
-        [sys.executable, "-m", "cdcpos._generate", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=path,
-        check=False,
-    )
 
 
 def test_generated_fast_path_is_current(capsys: pytest.CaptureFixture[str]) -> None:
