@@ -33,6 +33,7 @@ for _hook in sys.meta_path:
     if isinstance(_marked, set):
         _marked.discard("hypothesis")
 
+import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 # No deadline and no "generation is slow" health check in either profile: both are timings,
@@ -59,7 +60,13 @@ def _freeze() -> None:
     gc.freeze()
 
 
-def pytest_collection_finish(session: object) -> None:
+def _background() -> Any:
+    """tests/background.py's queue, if a test module imported it (None otherwise)."""
+    module = sys.modules.get("tests.background")
+    return None if module is None else module.queue
+
+
+def pytest_collection_finish(session: Any) -> None:
     """Freeze what collection built: the collector stops re-scanning it for the whole run.
 
     Collection imports every test module, the columnar and cloud libraries and the
@@ -71,8 +78,22 @@ def pytest_collection_finish(session: object) -> None:
     becomes garbage later stays in memory until the run ends.
     """
     _freeze()
+    # The processes of the selected tests that start ahead of their turn (background.py).
+    queue = _background()
+    if queue is not None and not session.config.option.collectonly:
+        queue.schedule(session.items)
 
 
+@pytest.hookimpl(trylast=True)  # after the test's own teardown (monkeypatch undone)
 def pytest_runtest_teardown(item: Any, nextitem: Any) -> None:
     if nextitem is None or nextitem.path != item.path:
         _freeze()
+    queue = _background()
+    if queue is not None:
+        queue.pump()
+
+
+def pytest_sessionfinish(session: Any) -> None:
+    queue = _background()
+    if queue is not None:
+        queue.finish()

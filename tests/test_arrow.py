@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ import cdcpos.arrow
 from benchmarks.corpus import corpus
 from cdcpos import _columnar
 
+from . import background
+from .background import Run, Steps
 from .examples import DB2_EXAMPLES, INVALID_STRINGS, SPEC_EXAMPLES
 from .test_fastpath import grammar_strings, mutated
 
@@ -349,28 +352,34 @@ def test_import_cdcpos_imports_no_columnar_package() -> None:
     assert result.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize(
-    ("module", "missing", "extra"),
-    [
-        ("cdcpos.arrow", "pyarrow", "arrow"),
-        ("cdcpos.arrow", "numpy", "arrow"),
-        ("cdcpos.polars", "polars", "polars"),
-        ("cdcpos.polars", "pyarrow", "polars"),
-        ("cdcpos.spark", "pyspark", "spark"),
-    ],
-)
-def test_a_missing_extra_names_its_install_line(module: str, missing: str, extra: str) -> None:
-    import subprocess
-    import sys
+MISSING_EXTRAS = [
+    ("cdcpos.arrow", "pyarrow", "arrow"),
+    ("cdcpos.arrow", "numpy", "arrow"),
+    ("cdcpos.polars", "polars", "polars"),
+    ("cdcpos.polars", "pyarrow", "polars"),
+    ("cdcpos.spark", "pyspark", "spark"),
+]
 
-    # A None entry in sys.modules makes `import <missing>` fail as if it were not installed.
-    code = (
-        f"import sys; sys.modules[{missing!r}] = None\n"
-        f"try:\n    import {module}\n"
-        "except ImportError as error:\n    print(error)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+
+@background.job("test_a_missing_extra_names_its_install_line")
+def _missing_extra_runs(tmp: Path) -> Steps[dict[tuple[str, str], Any]]:
+    # Five interpreters, some importing polars or pyarrow (1 s in all): they run while
+    # the tests before these do (tests/background.py).
+    runs = {}
+    for module, missing, _ in MISSING_EXTRAS:
+        # A None entry in sys.modules makes `import <missing>` fail as if not installed.
+        code = (
+            f"import sys; sys.modules[{missing!r}] = None\n"
+            f"try:\n    import {module}\n"
+            "except ImportError as error:\n    print(error)\n"
+        )
+        runs[module, missing] = yield Run([sys.executable, "-c", code])
+    return runs
+
+
+@pytest.mark.parametrize(("module", "missing", "extra"), MISSING_EXTRAS)
+def test_a_missing_extra_names_its_install_line(module: str, missing: str, extra: str) -> None:
+    result = _missing_extra_runs.result()[module, missing]
+    result.check_returncode()
     assert f"pip install 'cdcpos[{extra}]'" in result.stdout
     assert missing in result.stdout

@@ -44,6 +44,8 @@ from cdcpos.aws import (
 )
 from cdcpos.aws._text import _tag_character_allowed
 
+from . import background
+from .background import Run, Steps
 from .examples import SPEC_EXAMPLES
 from .shared_strategies import shared
 
@@ -1015,15 +1017,21 @@ def test_tags_agree_with_the_categories_on_every_boundary() -> None:
     assert tag_takes("\u02ff") is (unicodedata.category("\u02ff") in ALLOWED_CATEGORIES)
 
 
-def test_the_models_work_without_the_regex_module() -> None:
-    # `regex` is no dependency: with it unimportable, tags are still checked.
+@background.job("test_the_models_work_without_the_regex_module")
+def _models_without_regex(tmp: Path) -> Steps[subprocess.CompletedProcess[str]]:
+    # An interpreter importing pydantic (0.4 s): it runs while the tests before this one
+    # do (tests/background.py).
     code = (
         "import sys; sys.modules['regex'] = None\n"
         "from cdcpos.aws import Tag\n"
         "Tag(Key='\u00e9quipe \u0663', Value='a/b')\n"
         "try:\n    Tag(Key='team\u200b')\nexcept ValueError as e:\n    print(e.errors()[0]['type'])\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    return (yield Run([sys.executable, "-c", code]))
+
+
+def test_the_models_work_without_the_regex_module() -> None:
+    # `regex` is no dependency: with it unimportable, tags are still checked.
+    result = _models_without_regex.result()
+    result.check_returncode()
     assert result.stdout.split() == ["cdcpos_tag"]

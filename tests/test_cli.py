@@ -26,7 +26,7 @@ import tempfile
 import termios
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
@@ -36,6 +36,9 @@ import cdcpos
 from cdcpos import cli
 from cdcpos.cli import _fields, _input
 from tests.examples import DB2_EXAMPLES, SPEC_EXAMPLES
+
+from . import background
+from .background import Run, Steps
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "positions.txt"
@@ -57,12 +60,12 @@ CDCPOS = [_console_script()]
 MODULE = [sys.executable, "-m", "cdcpos"]
 
 
-def _env(**extra: str) -> dict[str, str]:
-    """The environment of a real process: this one's without CI (no progress bar
-    decisions from the CI this runs in) and PYTHONIOENCODING, with this tree first on
+def _env(base: Mapping[str, str] = os.environ, **extra: str) -> dict[str, str]:
+    """The environment of a real process: this one's (or ``base``) without CI (no progress
+    bar decisions from the CI this runs in) and PYTHONIOENCODING, with this tree first on
     PYTHONPATH, so that the console script runs the code under test even when another
     checkout is the one installed."""
-    env = {k: v for k, v in os.environ.items() if k not in ("CI", "PYTHONIOENCODING")}
+    env = {k: v for k, v in base.items() if k not in ("CI", "PYTHONIOENCODING")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.update(extra)
     return env
@@ -202,19 +205,36 @@ def lines(output: bytes) -> list[str]:
 # ====================================================================== entry points
 
 
-@pytest.mark.parametrize("command", [CDCPOS, MODULE], ids=["script", "module"])
-def test_entry_points(command: list[str]) -> None:
+ENTRY_POINTS = {"script": CDCPOS, "module": MODULE}
+
+
+@background.job("test_entry_points")
+def _entry_point_runs(tmp: Path) -> Steps[dict[str, list[subprocess.CompletedProcess[bytes]]]]:
+    # Six processes (1 s), run while the tests before these do (tests/background.py).
+    runs: dict[str, list[subprocess.CompletedProcess[bytes]]] = {}
+    for name, command in ENTRY_POINTS.items():
+        runs[name] = []
+        for args in (
+            ["parse", str(EXAMPLES)],
+            ["validate", "--value", "4AF/B00000D0", "--value", "0/x"],
+            ["frobnicate"],
+        ):
+            env = _env(background.environ())
+            runs[name].append((yield Run([*command, *args], env=env, text=False, timeout=120)))
+    return runs
+
+
+@pytest.mark.parametrize("name", ENTRY_POINTS)
+def test_entry_points(name: str) -> None:
     # The installed console script and `python -m cdcpos` are the command run in this
     # process by every other test: the same output, and main()'s status as their own.
-    parsed = run_process("parse", EXAMPLES, command=command)
+    parsed, bad, usage = _entry_point_runs.result()[name]
     assert (parsed.returncode, parsed.stderr) == (0, b"")
     assert parsed.stdout == run("parse", EXAMPLES).stdout
-    bad = run_process("validate", "--value", "4AF/B00000D0", "--value", "0/x", command=command)
     assert bad.returncode == 1
     assert bad.stderr == (
         b"Invalid position '0/x': unexpected 'x' at column 3 (expected a hex digit)\n"
     )
-    usage = run_process("frobnicate", command=command)
     assert usage.returncode == 2
     assert b"invalid choice: 'frobnicate'" in usage.stderr
     assert b"Traceback" not in usage.stderr
@@ -517,10 +537,17 @@ def test_a_huge_line_is_cut_and_reported(tmp_path: Path) -> None:
     assert records[0]["error"]["reason"].startswith("too long: 5000 characters")
 
 
-def test_json_escapes_and_non_ascii(tmp_path: Path) -> None:
+@background.job("test_json_escapes_and_non_ascii")
+def _json_escapes_run(tmp: Path) -> Steps[subprocess.CompletedProcess[bytes]]:
+    # A real process (0.25 s), run while the tests before this one do (tests/background.py).
     data = '0/1\x00\n"\\\n\u00e9t\u00e9\n\u201c0/1\u201d\n'.encode()
+    env = _env(background.environ(), LC_ALL="C", LANG="C")
+    return (yield Run([*CDCPOS, "parse", "--lenient"], env=env, text=False, input=data))
+
+
+def test_json_escapes_and_non_ascii() -> None:
     # A real process: the locale decides the encoding of its standard streams.
-    result = run_process("parse", "--lenient", stdin=data, LC_ALL="C", LANG="C")
+    result = _json_escapes_run.result()
     records = jsonl(result.stdout)
     assert [r["input"] for r in records] == ["0/1\x00", '"\\', "\u00e9t\u00e9", "\u201c0/1\u201d"]
     assert records[3]["canonical"] == "0/1"

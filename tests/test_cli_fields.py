@@ -31,6 +31,8 @@ from cdcpos.cli._fields import ENCODE, fields_of
 from cdcpos.cli._input import Block
 from cdcpos.cli._output import jsonl_records
 from cdcpos.cli._parsing import parse_record
+from tests import background
+from tests.background import Run, Steps
 from tests.examples import SPEC_EXAMPLES
 from tests.test_cli import CDCPOS, _env, jsonl, run
 
@@ -313,13 +315,19 @@ def test_jobs_auto(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert _jobs.choose_jobs(None, [str(large)]) == 1
 
 
-def test_jobs_broken_pipe(tmp_path: Path) -> None:
-    # A real pipe: the pool must stop with the reader gone, quietly.
-    path = tmp_path / "many.txt"
+@background.job("test_jobs_broken_pipe")
+def _jobs_into_a_broken_pipe(tmp: Path) -> Steps[subprocess.CompletedProcess[bytes]]:
+    # A shell pipeline (0.4 s), run while the tests before this one do (tests/background.py).
+    path = tmp / "many.txt"
     path.write_bytes(b"checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0\n" * 20_000)  # 4 blocks
     script = 'set -o pipefail; "$CDCPOS" parse --jobs 2 "$P" | head -1 > /dev/null; echo $?'
-    env = {**_env(), "CDCPOS": CDCPOS[0], "P": str(path)}
-    piped = subprocess.run(["bash", "-c", script], capture_output=True, env=env, timeout=120)
+    env = {**_env(background.environ()), "CDCPOS": CDCPOS[0], "P": str(path)}
+    return (yield Run(["bash", "-c", script], env=env, text=False, timeout=120))
+
+
+def test_jobs_broken_pipe() -> None:
+    # A real pipe: the pool must stop with the reader gone, quietly.
+    piped = _jobs_into_a_broken_pipe.result()
     assert (piped.stdout, piped.stderr) == (b"141\n", b"")
 
 

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import re
 import shutil
 import subprocess
@@ -37,22 +36,12 @@ from cdcpos._lark import lark_parser, parse_with_lark
 from cdcpos._parse import _BUILD, matcher
 from cdcpos._positions import Checkpoint, Position
 
+from . import background
+from .background import Run, Steps
 from .examples import INVALID_STRINGS, SPEC_EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOKAHEAD = "(?=#)"
-
-
-def _generate(*args: str, path: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(path)}
-    return subprocess.run(
-        [sys.executable, "-m", "cdcpos._generate", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=path,
-        check=False,
-    )
 
 
 def test_generated_fast_path_is_current(capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,42 +62,78 @@ def _copy_checkout(tmp_path: Path) -> Path:
     return checkout
 
 
-def test_check_fails_on_a_stale_file_and_generate_repairs_it(tmp_path: Path) -> None:
-    checkout = _copy_checkout(tmp_path)
+def _generate_run(*args: str, path: Path) -> Run:
+    """_generate as a process of a background job (tests/background.py)."""
+    return Run(
+        [sys.executable, "-m", "cdcpos._generate", *args],
+        cwd=path,
+        env=background.environ(PYTHONPATH=str(path)),
+    )
+
+
+# The generator in processes of its own, on copies of the checkout: 1.5 to 3 s of
+# waiting, which the jobs spend while the tests before these run.
+@background.job("test_check_fails_on_a_stale_file_and_generate_repairs_it")
+def _stale_file_repaired(tmp: Path) -> Steps[dict[str, Any]]:
+    seen: dict[str, Any] = {}
+    checkout = _copy_checkout(tmp)
     generated = checkout / "cdcpos" / "_fastpath.py"
     generated.write_text(generated.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-    stale = _generate("--check", path=checkout)
+    seen["stale"] = yield _generate_run("--check", path=checkout)
+    seen["after check"] = generated.read_text(encoding="utf-8")
+    seen["generate"] = yield _generate_run(path=checkout)
+    seen["check again"] = yield _generate_run("--check", path=checkout)
+    seen["after generate"] = generated.read_text(encoding="utf-8")
+    return seen
+
+
+def test_check_fails_on_a_stale_file_and_generate_repairs_it() -> None:
+    seen = _stale_file_repaired.result()
+    stale = seen["stale"]
     assert stale.returncode == 1 and "stale" in stale.stderr
-    assert generated.read_text(encoding="utf-8").endswith("# edited\n")  # --check writes nothing
-    assert _generate(path=checkout).returncode == 0
-    assert _generate("--check", path=checkout).returncode == 0
-    assert generated.read_text(encoding="utf-8") == GENERATED.read_text(encoding="utf-8")
+    assert seen["after check"].endswith("# edited\n")  # --check writes nothing
+    assert seen["generate"].returncode == 0
+    assert seen["check again"].returncode == 0
+    assert seen["after generate"] == GENERATED.read_text(encoding="utf-8")
 
 
-def test_generate_never_rewrites_an_installed_package(tmp_path: Path) -> None:
+@background.job("test_generate_never_rewrites_an_installed_package")
+def _installed_package(tmp: Path) -> Steps[dict[str, Any]]:
     # The layout of a wheel: the grammar inside the package, in site-packages.
-    site = tmp_path / "lib" / "site-packages"
+    seen: dict[str, Any] = {}
+    site = tmp / "lib" / "site-packages"
     shutil.copytree(ROOT / "cdcpos", site / "cdcpos", ignore=shutil.ignore_patterns("__pycache__"))
     (site / "cdcpos" / "grammar").mkdir()
     shutil.copy(ROOT / "grammar" / "cdcpos.lark", site / "cdcpos" / "grammar" / "cdcpos.lark")
     generated = site / "cdcpos" / "_fastpath.py"
-    stale = generated.read_text(encoding="utf-8") + "# stale\n"
-    generated.write_text(stale, encoding="utf-8")
-    result = _generate(path=site)
+    seen["stale text"] = generated.read_text(encoding="utf-8") + "# stale\n"
+    generated.write_text(seen["stale text"], encoding="utf-8")
+    seen["generate"] = yield _generate_run(path=site)
+    seen["after generate"] = generated.read_text(encoding="utf-8")
+    seen["check"] = yield _generate_run("--check", path=site)
+    return seen
+
+
+def test_generate_never_rewrites_an_installed_package() -> None:
+    seen = _installed_package.result()
+    result = seen["generate"]
     assert result.returncode == 2
     assert "refusing to rewrite" in result.stderr and "site-packages" in result.stderr
-    assert generated.read_text(encoding="utf-8") == stale
-    assert _generate("--check", path=site).returncode == 1  # checking is still allowed
+    assert seen["after generate"] == seen["stale text"]
+    assert seen["check"].returncode == 1  # checking is still allowed
 
 
-def test_generate_outside_a_checkout_refuses(tmp_path: Path) -> None:
+@background.job("test_generate_outside_a_checkout_refuses")
+def _outside_a_checkout(tmp: Path) -> Steps[subprocess.CompletedProcess[str]]:
     # A copy of the package without grammar/ beside it (and not in site-packages).
-    shutil.copytree(
-        ROOT / "cdcpos", tmp_path / "cdcpos", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    (tmp_path / "cdcpos" / "grammar").mkdir()
-    shutil.copy(ROOT / "grammar" / "cdcpos.lark", tmp_path / "cdcpos" / "grammar" / "cdcpos.lark")
-    result = _generate(path=tmp_path)
+    shutil.copytree(ROOT / "cdcpos", tmp / "cdcpos", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp / "cdcpos" / "grammar").mkdir()
+    shutil.copy(ROOT / "grammar" / "cdcpos.lark", tmp / "cdcpos" / "grammar" / "cdcpos.lark")
+    return (yield _generate_run(path=tmp))
+
+
+def test_generate_outside_a_checkout_refuses() -> None:
+    result = _outside_a_checkout.result()
     assert result.returncode == 2 and "not in a checkout" in result.stderr
 
 

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from . import background
+from .background import Run, Steps
+
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = ROOT / "fuzz"
 # Inputs per target in CI: every target finishes in seconds on a 2-core machine.
@@ -84,15 +87,21 @@ def test_a_fuzzing_process_lists_every_target() -> None:
     assert targets == EXPECTED_TARGETS
 
 
-def test_a_short_fuzzing_run_works(tmp_path: Path) -> None:
-    """atheris really runs (instrumented, coverage-guided): a few inputs, in seconds."""
-    result = subprocess.run(
-        [sys.executable, str(FUZZ / "fuzz.py"), "parse", "-runs=50", "-seed=1", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
+@background.job("test_a_short_fuzzing_run_works")
+def short_fuzzing_run(tmp: Path) -> Steps[subprocess.CompletedProcess[str]]:
+    # 2 s of a process: it runs while the tests before it do (tests/background.py).
+    return (
+        yield Run(
+            [sys.executable, str(FUZZ / "fuzz.py"), "parse", "-runs=50", "-seed=1", str(tmp)],
+            cwd=ROOT,
+            timeout=120,
+        )
     )
+
+
+def test_a_short_fuzzing_run_works() -> None:
+    """atheris really runs (instrumented, coverage-guided): a few inputs, in seconds."""
+    result = short_fuzzing_run.result()
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Done 50 runs" in result.stderr
     assert "Instrumenting cdcpos._parse" in result.stderr  # coverage guidance is on

@@ -14,12 +14,16 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from cdcpos import _fastpath_sre, _rules
 from cdcpos._precompile import GENERATED_SRE, render_sre
-from tests.test_fastpath import _copy_checkout, _generate
+from tests.test_fastpath import _copy_checkout, _generate_run
+
+from . import background
+from .background import Run, Steps
 
 ROOT = Path(__file__).resolve().parent.parent
 MADE_HERE = tuple(sys.version_info[:2]) == _fastpath_sre.PYTHON
@@ -164,47 +168,68 @@ def test_a_cold_rejection_is_still_diagnosed() -> None:
     assert result.stdout.strip() == "3"
 
 
-@needs_table_python
-def test_check_finds_a_stale_table_and_generate_repairs_it(tmp_path: Path) -> None:
-    checkout = _copy_checkout(tmp_path)
+# The generator and an interpreter on copies of the checkout: about a second of waiting,
+# which the jobs spend while the tests before these run (tests/background.py).
+@background.job("test_check_finds_a_stale_table_and_generate_repairs_it")
+def _stale_table_repaired(tmp: Path) -> Steps[dict[str, Any]]:
+    seen: dict[str, Any] = {}
+    if not MADE_HERE:  # the test is skipped
+        return seen
+    checkout = _copy_checkout(tmp)
     table = checkout / "cdcpos" / "_fastpath_sre.py"
-    good = table.read_text(encoding="utf-8")
+    seen["good"] = good = table.read_text(encoding="utf-8")
     # One word of one pattern's code changed: still a valid-looking table.
-    stale = good.replace("'0e000000", "'0e000001", 1)
-    assert stale != good
+    seen["stale text"] = stale = good.replace("'0e000000", "'0e000001", 1)
     table.write_text(stale, encoding="utf-8")
-    result = _generate("--check", path=checkout)
-    assert result.returncode == 1 and "_fastpath_sre.py is stale" in result.stderr
-    assert table.read_text(encoding="utf-8") == stale  # --check writes nothing
+    seen["check"] = yield _generate_run("--check", path=checkout)
+    seen["after check"] = table.read_text(encoding="utf-8")
     table.unlink()  # the generator makes it from nothing as well
-    assert _generate(path=checkout).returncode == 0
-    assert table.read_text(encoding="utf-8") == good
-    assert _generate("--check", path=checkout).returncode == 0
+    seen["generate"] = yield _generate_run(path=checkout)
+    seen["after generate"] = table.read_text(encoding="utf-8")
+    seen["check again"] = yield _generate_run("--check", path=checkout)
+    return seen
 
 
-def test_a_table_of_another_python_is_not_checked_nor_used(tmp_path: Path) -> None:
-    checkout = _copy_checkout(tmp_path)
+@needs_table_python
+def test_check_finds_a_stale_table_and_generate_repairs_it() -> None:
+    seen = _stale_table_repaired.result()
+    assert seen["stale text"] != seen["good"]
+    result = seen["check"]
+    assert result.returncode == 1 and "_fastpath_sre.py is stale" in result.stderr
+    assert seen["after check"] == seen["stale text"]  # --check writes nothing
+    assert seen["generate"].returncode == 0
+    assert seen["after generate"] == seen["good"]
+    assert seen["check again"].returncode == 0
+
+
+@background.job("test_a_table_of_another_python_is_not_checked_nor_used")
+def _table_of_another_python(tmp: Path) -> Steps[dict[str, Any]]:
+    seen: dict[str, Any] = {}
+    checkout = _copy_checkout(tmp)
     table = checkout / "cdcpos" / "_fastpath_sre.py"
-    text = table.read_text(encoding="utf-8")
+    seen["text"] = text = table.read_text(encoding="utf-8")
     made_by = f"PYTHON = {_fastpath_sre.PYTHON!r}"
-    assert made_by in text
     table.write_text(text.replace(made_by, "PYTHON = (3, 99)"), encoding="utf-8")
-    result = _generate("--check", path=checkout)
-    assert result.returncode == 0, result.stderr
-    assert "holds code for Python 3.99: not checked" in result.stdout
-    env = {**os.environ, "PYTHONPATH": str(checkout)}
-    other = subprocess.run(
+    seen["check"] = yield _generate_run("--check", path=checkout)
+    seen["other"] = yield Run(
         [
             sys.executable,
             "-c",
             "import sys, cdcpos\nprint(cdcpos.parse('0/16B3748'), 're' in sys.modules)",
         ],
-        capture_output=True,
-        text=True,
-        env=env,
+        env=background.environ(PYTHONPATH=str(checkout)),
         cwd=checkout,
-        check=False,
     )
+    return seen
+
+
+def test_a_table_of_another_python_is_not_checked_nor_used() -> None:
+    seen = _table_of_another_python.result()
+    assert f"PYTHON = {_fastpath_sre.PYTHON!r}" in seen["text"]
+    result = seen["check"]
+    assert result.returncode == 0, result.stderr
+    assert "holds code for Python 3.99: not checked" in result.stdout
+    other = seen["other"]
     assert other.returncode == 0, other.stderr
     assert other.stdout.split() == ["0/16B3748", "True"]  # read with re.compile
 

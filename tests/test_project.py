@@ -15,6 +15,9 @@ from typing import Any
 
 import pytest
 
+from . import background
+from .background import Run, Steps
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -151,19 +154,27 @@ def test_the_fallback_reads_markers_like_pytest(expression: str, marker: str | N
         )
 
 
-def test_ci_reads_the_readme_and_refuses_a_bad_command(tmp_path: Path) -> None:
-    ours = subprocess.run(
-        [sys.executable, str(ROOT / ".ci" / "test_command.py"), str(ROOT / "README.md")],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+@background.job("test_ci_reads_the_readme_and_refuses_a_bad_command")
+def _ci_command_runs(tmp: Path) -> Steps[dict[str, Any]]:
+    # Two interpreters importing pytest's parser (0.5 s): they run while the tests before
+    # this one do (tests/background.py).
+    seen: dict[str, Any] = {}
+    seen["ours"] = yield Run(
+        [sys.executable, str(ROOT / ".ci" / "test_command.py"), str(ROOT / "README.md")]
+    )
+    readme = tmp / "README.md"
+    readme.write_text("intro\n<!-- test-command -->\n```sh\npython -m pytest\n```\n", "utf-8")
+    seen["bad"] = yield Run([sys.executable, str(ROOT / ".ci" / "test_command.py"), str(readme)])
+    return seen
+
+
+def test_ci_reads_the_readme_and_refuses_a_bad_command() -> None:
+    seen = _ci_command_runs.result()
+    ours = seen["ours"]
+    ours.check_returncode()
     assert ours.stdout.strip() == CI.read_command((ROOT / "README.md").read_text("utf-8"))
     assert CI.problems(ours.stdout) == [] and "pytest" in ours.stdout
-    readme = tmp_path / "README.md"
-    readme.write_text("intro\n<!-- test-command -->\n```sh\npython -m pytest\n```\n", "utf-8")
-    bad = subprocess.run(
-        [sys.executable, str(ROOT / ".ci" / "test_command.py"), str(readme)],
-        capture_output=True, text=True,
-    )  # fmt: skip
+    bad = seen["bad"]
     assert bad.returncode == 2 and bad.stdout == ""
     assert "does not run the slow tests" in bad.stderr
     assert "test_command.py README.md) || exit 2" in (ROOT / ".ci" / "run").read_text("utf-8")
