@@ -277,6 +277,7 @@ class Automaton:
         self._closures: dict[tuple[int, Obligations], frozenset[int]] = {}
         self._moves: dict[int, dict[int, frozenset[int]]] = {}
         self._live: dict[int, bool] = {}
+        self._live_moves_of: dict[int, dict[int, frozenset[int]]] = {}
         # Reentrant: a step finds moves and liveness, which find moves.
         self._lock = threading.RLock()
         # Deterministic states: sets of live threads, numbered as they are first met.
@@ -446,12 +447,22 @@ class Automaton:
         return found
 
     def _live_moves(self, thread: int) -> dict[int, frozenset[int]]:
-        """The moves of ``thread`` to live threads only."""
+        """The moves of ``thread`` to live threads only.
+
+        Kept per thread: a character outside ASCII is not cached in the rows, so each one
+        read asks again for the moves of every thread of its state (diagnosing a text full
+        of them rebuilt these sets for every character).  Both what it is built from, the
+        moves and the liveness of a thread, never change once known.
+        """
+        known = self._live_moves_of.get(thread)
+        if known is not None:
+            return known
         moves = {}
         for cls, targets in self._moves_of(thread).items():
             live = frozenset(t for t in targets if self._is_live(t))
             if live:
                 moves[cls] = live
+        self._live_moves_of[thread] = moves
         return moves
 
     # ------------------------------------------------------------------ reading

@@ -334,3 +334,24 @@ for t in threads: t.join()
 print(len({i for i, _ in found}), {tuple(lengths) for _, lengths in found} == {(101,) * 50})
 """
     assert _run(code).strip() == "1 True"
+
+
+def test_a_character_outside_ascii_reuses_the_live_moves_of_each_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Rows cache ASCII characters only; any other one is looked up again on every scan,
+    # which must not rebuild the moves of the threads it is read from.
+    automaton = Automaton(r"[0-9]{1,8}/[0-9A-F]{1,8}")
+    first, other = automaton.scan("12/\u00c4B"), automaton.scan("1\u00e9")
+    assert (first.length, other.length) == (3, 1)
+    calls: list[int] = []
+    moves_of = Automaton._moves_of
+
+    def counted(self: Automaton, thread: int) -> dict[int, frozenset[int]]:
+        calls.append(thread)
+        return moves_of(self, thread)
+
+    monkeypatch.setattr(Automaton, "_moves_of", counted)
+    assert automaton.scan("12/\u00c4B") == first
+    assert automaton.scan("1\u00e9") == other
+    assert calls == []

@@ -1154,3 +1154,18 @@ def test_a_million_lines_in_constant_memory(tmp_path: Path) -> None:
     status, validate_rss = _peak_rss_kib([*CDCPOS, "validate", "-q", str(large)], out)
     assert status == 1
     assert validate_rss < small_rss + 8 * 1024, (small_rss, validate_rss)
+
+
+def test_the_parser_is_built_once_and_keeps_nothing_from_one_call_to_the_next(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from cdcpos import cli
+
+    assert cli._parser() is cli._parser()
+    assert cli.main(["validate", "--value", "0/1", "--value", "x"]) == 1
+    assert cli.main(["validate", "--value", "0/2"]) == 0  # the values of before are gone
+    capsys.readouterr()
+    assert cli.main(["compare", "0/2", "0/1"]) == 0
+    assert capsys.readouterr().out == ">\n"
+    assert cli.main(["compare", "0/1", "0/2"]) == 0
+    assert capsys.readouterr().out == "<\n"
