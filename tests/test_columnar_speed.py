@@ -283,15 +283,17 @@ def _encoded(value: int) -> bytes:
     return bytes(out)
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    values=st.one_of(
-        st.lists(st.integers(-(2**63) + 1, 2**63 - 1), min_size=1, max_size=20),
-        st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=20),
-        st.lists(st.sampled_from([0, 1, -1, 255, 256, 2**56 - 1, 2**56]), min_size=1),
-        st.integers(-5, 2**64 - 1).map(lambda v: [v] * 3),  # one value: a constant
-    )
+# Columns of 64-bit integers, signed or not, for both ways of encoding them.
+_INTEGER_COLUMNS = st.one_of(
+    st.lists(st.integers(-(2**63) + 1, 2**63 - 1), min_size=1, max_size=20),
+    st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=20),
+    st.lists(st.sampled_from([0, 1, -1, 255, 256, 2**56 - 1, 2**56]), min_size=1),
 )
+_CONSTANT_COLUMNS = st.integers(-5, 2**64 - 1).map(lambda v: [v] * 3)  # one value, 3 rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.one_of(_INTEGER_COLUMNS, _CONSTANT_COLUMNS))
 def test_integers_encode_as_sort_bytes(values: list[int]) -> None:
     signed = min(values) < 0 or max(values) < 2**63
     column = np.array(values, np.int64 if signed else np.uint64)
@@ -356,9 +358,7 @@ def _views(data: bytes, rows: int) -> keys._Views:
 @settings(max_examples=200, deadline=None)
 @given(
     values=st.one_of(
-        st.lists(st.integers(-(2**63) + 1, 2**63 - 1), min_size=1, max_size=20),
-        st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=20),
-        st.lists(st.sampled_from([0, 1, -1, 255, 256, 2**56 - 1, 2**56]), min_size=1),
+        _INTEGER_COLUMNS,
         st.lists(st.sampled_from([0, 1, 255, 2**63, 2**64 - 1]), min_size=1),
         # Byte sizes by the float exponent (below 2**53): every boundary of a byte.
         st.lists(
@@ -367,7 +367,7 @@ def _views(data: bytes, rows: int) -> keys._Views:
             ),
             min_size=1,
         ),
-        st.integers(-5, 2**64 - 1).map(lambda v: [v] * 3),  # one value: a constant
+        _CONSTANT_COLUMNS,
     ),
     before=_CONSTS,
     after=_CONSTS,
