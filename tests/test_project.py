@@ -95,6 +95,51 @@ def test_benchmark_runs_and_reports_every_figure() -> None:
         assert f"| {name} | {value:.2f} |" in rendered
 
 
+def test_a_kept_cold_start_venv_is_rebuilt_when_the_package_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``benchmarks.run --venv DIR`` keeps the venv of the cold start; it must not measure
+    # the code of an older tree.  A tree of two files stands in for the checkout, and the
+    # pip and venv commands are recorded instead of run (they are what is being decided).
+    from benchmarks import run
+
+    tree = tmp_path / "tree"
+    (tree / "cdcpos" / "__pycache__").mkdir(parents=True)
+    (tree / "pyproject.toml").write_text("[project]\n")
+    (tree / "cdcpos" / "__init__.py").write_text("A = 1\n")
+    monkeypatch.setattr(run, "ROOT", tree)
+    venv = tmp_path / "venv"
+    commands: list[list[str]] = []
+
+    def recorded(command: list[str], **kwargs: object) -> None:
+        commands.append(command)
+        if "wheel" in command:
+            wheels = Path(command[command.index("-w") + 1])
+            wheels.mkdir(parents=True, exist_ok=True)
+            (wheels / "cdcpos-0-py3-none-any.whl").write_text("")
+        if "venv" in command:
+            (venv / "bin").mkdir(parents=True)
+            (venv / "bin" / "python").write_text("")
+
+    monkeypatch.setattr(run.subprocess, "run", recorded)
+    first = run.source_digest()
+    run.installed_python(venv)
+    assert [c for c in commands if "venv" in c] and [c for c in commands if "install" in c]
+    commands.clear()
+    run.installed_python(venv)  # the same tree: kept as it is
+    assert commands == []
+    (tree / "cdcpos" / "__pycache__" / "x.pyc").write_bytes(b"\0")  # not the source
+    assert run.source_digest() == first
+    (tree / "cdcpos" / "__init__.py").write_text("A = 2\n")
+    assert run.source_digest() != first
+    run.installed_python(venv)  # rebuilt and reinstalled, in the venv it has
+    assert [c for c in commands if "wheel" in c] and [c for c in commands if "install" in c]
+    assert not [c for c in commands if "venv" in c]
+    commands.clear()
+    run.installed_python(venv)
+    assert commands == []
+
+
 # ---------------------------------------------------------------- the CI command check
 
 
