@@ -447,13 +447,8 @@ class Automaton:
         return found
 
     def _live_moves(self, thread: int) -> dict[int, frozenset[int]]:
-        """The moves of ``thread`` to live threads only.
-
-        Kept per thread: a character outside ASCII is not cached in the rows, so each one
-        read asks again for the moves of every thread of its state (diagnosing a text full
-        of them rebuilt these sets for every character).  Both what it is built from, the
-        moves and the liveness of a thread, never change once known.
-        """
+        """The moves of ``thread`` to live threads only; kept (a character outside ASCII,
+        not cached in the rows, asks for them again), as what they come from is."""
         known = self._live_moves_of.get(thread)
         if known is not None:
             return known

@@ -476,3 +476,32 @@ def test_keys_of_slices_chunks_nulls_and_empty_columns() -> None:
     assert _columnar.sort_key_column([]).to_pylist() == []
     assert _columnar.sort_key_column(pa.chunked_array([], pa.string())).to_pylist() == []
     assert pl.Series(texts).cdcpos.sort_key().to_list() == expected(texts)
+
+
+def test_every_kind_alone_gives_views_that_join_with_the_others(many_threads: None) -> None:
+    # A column of one kind returns its one piece as it was built: some kinds build plain
+    # binary (a checkpoint with a second position, dates, the exact rows), and the slices
+    # of a column, joined by pa.concat_arrays, must all be views (a mixed column failed
+    # under threads: "binary_view and binary were encountered").
+    from .examples import SPEC_EXAMPLES
+
+    texts = [text for text, _ in SPEC_EXAMPLES]
+    texts += ["checkpoint:V1#1#0/1#0#0#0/2#0#0", "x", "2020-01-01T00:00:00"]
+    for text in texts:
+        alone = keys.sort_key_views([text, None])
+        assert alone.type == pa.binary_view(), text
+    expected = [_sort_bytes_or_none(text) for text in texts]
+    joined = pa.concat_arrays([keys.sort_key_views([text]) for text in texts])
+    assert joined.cast(pa.binary()).to_pylist() == expected
+    # Slices of 5 rows on 4 threads: runs of one kind meet runs of others.
+    for kind_first in (texts, sorted(texts, key=len)):
+        assert keys.sort_key_column(kind_first).to_pylist() == [
+            _sort_bytes_or_none(text) for text in kind_first
+        ]
+
+
+def _sort_bytes_or_none(text: str) -> bytes | None:
+    try:
+        return cdcpos.sort_bytes(cdcpos.parse(text))
+    except cdcpos.InvalidPosition:
+        return None

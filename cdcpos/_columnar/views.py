@@ -256,7 +256,10 @@ def _assemble_views(n: int, pieces: list[tuple[np.ndarray, pa.Array]]) -> pa.Arr
     """One ``binary_view`` column of ``n`` rows from pieces (row numbers, values), other
     rows null: the views are put in place, the bytes stay where they are."""
     if len(pieces) == 1 and len(pieces[0][0]) == n and np.array_equal(pieces[0][0], np.arange(n)):
-        return pieces[0][1]
+        # As views too when a kind built plain binary: the slices of a column are joined
+        # by ``pa.concat_arrays``, which refuses binary next to binary_view.
+        whole = pieces[0][1]
+        return whole if whole.type == pa.binary_view() else whole.cast(pa.binary_view())
     views = np.zeros((n, 2), np.uint64)  # a null row: an empty view
     # One 16-byte item a view: a row is put in place by one gather, not two.
     records = views.view(np.dtype((np.void, 16))).reshape(n)
