@@ -447,18 +447,13 @@ class Automaton:
         return found
 
     def _live_moves(self, thread: int) -> dict[int, frozenset[int]]:
-        """The moves of ``thread`` to live threads only; kept (a character outside ASCII,
-        not cached in the rows, asks for them again), as what they come from is."""
-        known = self._live_moves_of.get(thread)
-        if known is not None:
-            return known
-        moves = {}
-        for cls, targets in self._moves_of(thread).items():
-            live = frozenset(t for t in targets if self._is_live(t))
-            if live:
-                moves[cls] = live
-        self._live_moves_of[thread] = moves
-        return moves
+        """The moves of ``thread`` to live threads only (kept: a character outside ASCII,
+        which the rows do not cache, asks for them again)."""
+        if thread not in self._live_moves_of:
+            moves = self._moves_of(thread).items()
+            live = {cls: frozenset(t for t in ts if self._is_live(t)) for cls, ts in moves}
+            self._live_moves_of[thread] = {cls: ts for cls, ts in live.items() if ts}
+        return self._live_moves_of[thread]
 
     # ------------------------------------------------------------------ reading
 
