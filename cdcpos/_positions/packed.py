@@ -6,7 +6,8 @@ returning parsed values was 4x slower than one process.  ``PositionList`` (a ``l
 pickles as one packed state instead: the values grouped by class, each group's slot
 values in one list, and one byte per value saying which group holds it.  Dumping and
 loading run no Python code per value: ``map`` and ``compress`` over C callables (``type``,
-``operator.attrgetter``, ``object.__new__``, the slot descriptors' own setters, ``next``).  It loads as a plain ``list`` of values.
+``operator.attrgetter``, ``object.__new__``, the slot descriptors' own setters, ``next``).
+It loads as a plain ``list`` of values.
 
 The pickle names ``cdcpos.Position._unpack_many`` (a public path, like every other
 cdcpos pickle; the loader is in ``cdcpos._positions.base``, which the classes need anyway),
