@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = [
+    "ANY_PARTS",
     "CHECKPOINT_POSITION_KINDS",
     "CHECKPOINT_TERMINALS",
     "ENTRY_FIELDS",
@@ -31,6 +32,7 @@ __all__ = [
     "dispatch_matcher",
     "entry_matcher",
     "entry_pattern",
+    "entry_rows",
     "entry_rules",
     "plain_text",
     "position_kind",
@@ -42,8 +44,10 @@ __all__ = [
 MAX_LENGTH = 4096
 
 # Entry points: the grammar's start symbols, plus "any" (a start or a stop position).
+#: The entry points "any" is made of, in the order it tries them.
+ANY_PARTS = ("start_position", "stop_position")
 _ENTRY_PATTERNS = dict(_fastpath.ENTRY_PATTERNS)
-_ENTRY_PATTERNS["any"] = _ENTRY_PATTERNS["start_position"] + "|" + _ENTRY_PATTERNS["stop_position"]
+_ENTRY_PATTERNS["any"] = "|".join(_ENTRY_PATTERNS[part] for part in ANY_PARTS)
 
 #: What each entry reads, as messages name it.
 ENTRY_FIELDS = {
@@ -211,12 +215,17 @@ def dispatch_matcher(entry: str) -> Callable[[str], re.Match[str] | None]:
 
 
 def _alternatives_of(entry: str) -> tuple[tuple[str, str], ...]:
+    return entry_rows(_fastpath.ENTRY_ALTERNATIVES, entry)
+
+
+def entry_rows(
+    table: dict[str, tuple[tuple[str, str], ...]], entry: str
+) -> tuple[tuple[str, str], ...]:
+    """An entry's rows of a table ``cdcpos._fastpath`` holds per entry point; those of
+    "any" are its parts' (:data:`ANY_PARTS`), in order."""
     if entry == "any":
-        return (
-            _fastpath.ENTRY_ALTERNATIVES["start_position"]
-            + _fastpath.ENTRY_ALTERNATIVES["stop_position"]
-        )
-    return _fastpath.ENTRY_ALTERNATIVES[entry]
+        return tuple(row for part in ANY_PARTS for row in table[part])
+    return table[entry]
 
 
 def dispatch_expression(alternatives: tuple[tuple[str, str], ...], first: str) -> str:

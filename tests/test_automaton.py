@@ -33,6 +33,7 @@ from cdcpos import _automaton, _diagnose, _fastpath
 from cdcpos._automaton import Automaton, for_pattern
 from cdcpos._generate import ENTRY_POINTS
 from cdcpos._lark import lark_parser
+from cdcpos._rules import ANY_PARTS, entry_pattern
 
 from .examples import DB2_EXAMPLES, INVALID_STRINGS, SPEC_EXAMPLES
 from .test_fastpath import _differential, grammar_strings, mutated
@@ -43,16 +44,13 @@ ENTRIES = [*ENTRY_POINTS, "any"]
 
 def for_entry(entry: str) -> Automaton:
     """The automaton of an entry point's derived expression (``any``: start or stop)."""
-    patterns = _fastpath.ENTRY_PATTERNS
-    if entry == "any":
-        return for_pattern(patterns["start_position"] + "|" + patterns["stop_position"])
-    return for_pattern(patterns[entry])
+    return for_pattern(entry_pattern(entry))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # prefixes repeat across examples ("checkpoint:V1#...")
 def lark_accepts(entry: str, text: str) -> bool:
     """The grammar's verdict on ``text`` (syntax only; ``any``: a start or stop position)."""
-    starts = ["start_position", "stop_position"] if entry == "any" else [entry]
+    starts = ANY_PARTS if entry == "any" else (entry,)
     for start in starts:
         try:
             lark_parser(transform=False).parse(text, start=start)

@@ -620,7 +620,7 @@ def test_loading_a_bulk_pickle_pauses_the_collector_and_restores_it(
 
 def test_a_broken_bulk_pickle_leaves_the_collector_running() -> None:
     values = cdcpos.parse_many(VALID)
-    classes, counts, slots, states, codes = values.__reduce_ex__(5)[1]
+    classes, counts, slots, states, codes = _bulk_state(values)
     with pytest.raises(
         ValueError, match=r"^a damaged cdcpos pickle: the class codes do not match the values$"
     ):

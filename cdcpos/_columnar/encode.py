@@ -136,10 +136,6 @@ def _encode_u64(values: np.ndarray) -> pa.Array:
     return _encode_ints([values])
 
 
-def _encode_i64(values: np.ndarray) -> pa.Array:
-    return _encode_ints([values])
-
-
 def _encode_ints(columns: list[np.ndarray]) -> pa.Array:
     """The encodings of several 64-bit integer columns, concatenated row by row.
 

@@ -17,7 +17,7 @@ from cdcpos._columnar.scan import contains_triple, counts_in, field_bounds, long
 from cdcpos._columnar.schema import _KIND_CODE
 from cdcpos._columnar.threads import map_slices
 from cdcpos._columnar.values import _KINDS
-from cdcpos._rules import CHECKPOINT_POSITION_KINDS
+from cdcpos._rules import CHECKPOINT_POSITION_KINDS, entry_rows
 
 #: The most rows one call of the vectorized path takes: a larger batch is cut (its
 #: temporaries, a few per byte, then stay within a few hundred megabytes).
@@ -49,12 +49,7 @@ def entry_of(kind: str | None) -> str:
 
 def kind_patterns(entry: str) -> tuple[tuple[str, str], ...]:
     """``(rule, portable pattern)`` in the order the entry tries them ("any": start, stop)."""
-    if entry == "any":
-        return (
-            _fastpath.PORTABLE_KIND_PATTERNS["start_position"]
-            + _fastpath.PORTABLE_KIND_PATTERNS["stop_position"]
-        )
-    return _fastpath.PORTABLE_KIND_PATTERNS[entry]
+    return entry_rows(_fastpath.PORTABLE_KIND_PATTERNS, entry)
 
 
 def _one_engine_checkpoints(pattern: str) -> tuple[tuple[str, str], ...]:

@@ -20,6 +20,7 @@ from cdcpos import (
 )
 from cdcpos._parse import _CHECKPOINT_ONLY
 from cdcpos._pydantic._errors import _invalid_position_error
+from cdcpos._rules import ANY_PARTS, entry_matcher
 
 # ====================================================================== patterns
 
@@ -112,9 +113,7 @@ def _position_reading(text: str) -> tuple[str, Callable[[str], Position]]:
         if text.startswith(kind + ":"):
             return kind, _read_tagged
     if len(text) <= MAX_LENGTH:
-        if _fullmatch(_fastpath.ENTRY_PATTERNS["start_position"])(text) or _fullmatch(
-            _fastpath.ENTRY_PATTERNS["stop_position"]
-        )(text):
+        if entry_matcher("any")(text):  # what parse() reads: a start or a stop position
             return "any", parse
         if _fullmatch(_fastpath.ENTRY_PATTERNS["db2_start_from_context"])(text):
             return "db2", parse_db2_start_from_context
@@ -147,7 +146,7 @@ def _dump_position(value: Position) -> str:
 def _class_alternatives(cls: type[Position]) -> list[str]:
     if cls is Position:
         return [
-            *(_fastpath.ENTRY_PATTERNS[e] for e in ("start_position", "stop_position")),
+            *(_fastpath.ENTRY_PATTERNS[part] for part in ANY_PARTS),
             _fastpath.ENTRY_PATTERNS["db2_start_from_context"],
             *(_checkpoint_spelling(kind) for kind in _CHECKPOINT_SPELLINGS),
             *(f"{kind}:(?:{_own_pattern(tagged)})" for kind, tagged in _TAGGED.items()),
