@@ -552,18 +552,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     expected = render(grammar_path().read_text(encoding="utf-8"))
-    current = GENERATED.read_text(encoding="utf-8") if GENERATED.is_file() else None
-    if args.check:
-        if current != expected:
-            print(
-                f"{GENERATED} is stale: run `python -m cdcpos._generate` in a checkout",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"{GENERATED} is current")
-        from cdcpos._precompile import check_sre
+    from cdcpos._precompile import (
+        GENERATED_SRE,
+        check_sre,
+        expected_sre,
+        is_current,
+        write_if_changed,
+    )
 
-        return check_sre()
+    if args.check:
+        return check_sre() if is_current(GENERATED, expected) else 1
     problem = _checkout_problem()
     if problem is not None:
         print(
@@ -573,18 +571,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    from cdcpos._precompile import GENERATED_SRE, expected_sre
-
-    rewritten = False
-    for path, text in ((GENERATED, expected), (GENERATED_SRE, None)):
-        if text is None:
-            text = expected_sre(reload=rewritten)  # from the _fastpath.py as written
-        if path.is_file() and path.read_text(encoding="utf-8") == text:
-            print(f"{path} is current")
-        else:
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {path}")
-            rewritten = True
+    rewritten = write_if_changed(GENERATED, expected)
+    write_if_changed(GENERATED_SRE, expected_sre(reload=rewritten))  # from _fastpath.py as written
     return 0
 
 

@@ -15,7 +15,15 @@ import re
 import sys
 from pathlib import Path
 
-__all__ = ["GENERATED_SRE", "check_sre", "expected_sre", "render_sre", "table_python"]
+__all__ = [
+    "GENERATED_SRE",
+    "check_sre",
+    "expected_sre",
+    "is_current",
+    "render_sre",
+    "table_python",
+    "write_if_changed",
+]
 
 #: The engine's code of the expressions ``cdcpos._rules`` compiles.
 GENERATED_SRE = Path(__file__).with_name("_fastpath_sre.py")
@@ -87,12 +95,27 @@ def check_sre() -> int:
             f"under {sys.version_info[0]}.{sys.version_info[1]}, where re compiles instead"
         )
         return 0
-    current = GENERATED_SRE.read_text(encoding="utf-8") if GENERATED_SRE.is_file() else None
-    if current != expected_sre():
-        print(
-            f"{GENERATED_SRE} is stale: run `python -m cdcpos._generate` in a checkout",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"{GENERATED_SRE} is current")
-    return 0
+    return 0 if is_current(GENERATED_SRE, expected_sre()) else 1
+
+
+def is_current(path: Path, expected: str) -> bool:
+    """Whether ``path`` holds ``expected`` (``--check``), saying which."""
+    if _holds(path, expected):
+        print(f"{path} is current")
+        return True
+    print(f"{path} is stale: run `python -m cdcpos._generate` in a checkout", file=sys.stderr)
+    return False
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` unless it holds it already; whether it wrote."""
+    if _holds(path, text):
+        print(f"{path} is current")
+        return False
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return True
+
+
+def _holds(path: Path, text: str) -> bool:
+    return path.is_file() and path.read_text(encoding="utf-8") == text
