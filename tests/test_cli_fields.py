@@ -8,13 +8,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import random
 import re._parser as re_parser
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -292,6 +295,100 @@ def test_jobs_with_stdin_and_no_fields(tmp_path: Path) -> None:
     assert one.stdout == two.stdout and one.returncode == two.returncode == 0
 
 
+_FATAL = "0/DEAD"  # a valid line: the worker rendering its block dies as if out of memory
+_LOST = (
+    b"cdcpos parse: a worker process ended before its block was done (killed by SIGKILL), "
+    b"perhaps out of memory; the output is incomplete (run again with fewer --jobs, or "
+    b"--jobs 1)\n"
+)
+# `cdcpos parse --jobs 2 FILE` whose worker given the block of _FATAL is killed; "map" makes
+# the blocks come back to the main process instead of the workers writing them.  In its own
+# process: the hang it was must not take the suite with it.
+_KILLED_WORKER = f"""
+import os, signal, sys
+from cdcpos.cli import main, parse
+
+render = parse.render
+
+def render_or_die(spec, raw):
+    output = render(spec, raw)
+    if b'"{_FATAL}"' in output:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return output
+
+parse.render = render_or_die
+if sys.argv[2] == "map":
+    parse.direct_output_fd = lambda stream: None
+sys.exit(main(["parse", "--no-fields", "--jobs", "2", sys.argv[1]]))
+"""
+
+
+@pytest.mark.parametrize("blocks", ["map", "write"])
+def test_a_killed_worker_ends_the_command_instead_of_hanging_it(
+    tmp_path: Path, blocks: str
+) -> None:
+    # multiprocessing.Pool replaced a killed worker and waited forever for its block.
+    path = tmp_path / "a.txt"
+    line = b"checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0\n"
+    count = (3 * _input.BLOCK_SIZE) // len(line)
+    path.write_bytes(line * count + _FATAL.encode() + b"\n" + b"0/2\n" * count)
+    whole = run("parse", "--no-fields", path).stdout
+    process = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_WORKER, str(path), blocks],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+        start_new_session=True,
+    )
+    try:
+        out, err = process.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert (process.returncode, err) == (2, _LOST)
+    # What was written is the blocks before the lost one, whole and in order.
+    assert out and whole.startswith(out) and out.endswith(b"\n")
+    assert _FATAL.encode() not in out and b'"0/2"' not in out
+
+
+def test_workers_end_when_the_command_ends() -> None:
+    # No worker outlives the command: the executor's processes are joined at the end.
+    import multiprocessing
+
+    before = set(multiprocessing.active_children())
+    items = [b"0/1\n" * 10] * 8
+    assert list(_jobs.ordered_map(_echo, None, items, 2)) == items
+    assert set(multiprocessing.active_children()) <= before
+
+
+def _echo(spec: object, item: bytes) -> bytes:
+    return item
+
+
+def test_ctrl_c_stops_the_workers_at_once(tmp_path: Path) -> None:
+    # A long run (a million lines) in its own process group, as a terminal runs it; Ctrl-C
+    # reaches the whole group once the first lines are out.
+    path = tmp_path / "many.txt"
+    path.write_bytes(b"checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0\n" * 1_000_000)
+    process = subprocess.Popen(
+        [*CDCPOS, "parse", "--jobs", "2", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith(b'{"file"')  # the workers are at work
+    interrupted = time.monotonic()
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    took = time.monotonic() - interrupted
+    assert (process.returncode, err) == (130, b"")
+    with pytest.raises(ProcessLookupError):  # nothing of the group is left: no worker
+        os.killpg(process.pid, 0)
+    assert took < 20  # the rest of the run is not waited for
+
+
 @pytest.mark.parametrize("jobs", ["0", "²", "٢", "-1", "x", "99999", ""])
 def test_jobs_argument(jobs: str) -> None:
     result = run("parse", "--jobs", jobs, stdin=b"0/1\n")
@@ -344,13 +441,14 @@ def test_jobs_unwritable_output(tmp_path: Path) -> None:
 def test_jobs_end_their_workers_without_killing_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Pool.terminate() kills workers; one killed while it holds the result queue's lock
+    # Pool.terminate() killed the workers; one killed while it held the result queue's lock
     # left the command waiting forever (about once in 300 runs to a full or gone stdout).
-    # Errors and normal ends let the workers finish instead.
-    import multiprocessing.pool
+    # Errors and normal ends let the workers finish instead: no worker is signalled.
+    import multiprocessing.process
 
     killed: list[object] = []
-    monkeypatch.setattr(multiprocessing.pool.Pool, "terminate", killed.append)
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "terminate", killed.append)
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "kill", killed.append)
     path = tmp_path / "many.txt"
     path.write_bytes(b"checkpoint:V1#1#000004AF/B00000D0#0#0#*#0#0\n" * 10_000)
     assert run("parse", "--jobs", "2", path, stdout_to="full").returncode == 2

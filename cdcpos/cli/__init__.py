@@ -15,8 +15,9 @@ Exit status, for every command:
 * ``1``: some input is not a valid position (``validate``, ``compare``, ``sort``,
   ``latest``, ``convert``).
 * ``2``: usage error, a file that cannot be read, an output that cannot be written
-  (stdout closed, a full disk: one line on stderr, never a traceback), or positions
-  with no common order (different engines, clocks or binlog stems).
+  (stdout closed, a full disk: one line on stderr, never a traceback), positions
+  with no common order (different engines, clocks or binlog stems), or a ``--jobs``
+  worker process that was killed (out of memory): the output is incomplete.
 * ``141``: the reader of the output went away (``cdcpos parse big.txt | head -1``).
   Filters such as ``cat`` or ``grep`` die of SIGPIPE there, which shells report as
   141 (128 + 13); cdcpos exits quietly with that status instead of dying, so that
@@ -50,6 +51,7 @@ from cdcpos.cli._common import (
     NoCommonOrder,
     OutputError,
     UsageError,
+    WorkerLost,
     describe_os_error,
     parents,
     silence_stdout,
@@ -70,8 +72,9 @@ Commands that take FILE read stdin when no FILE (or -) is given, one position pe
 _EPILOG = """\
 exit status: 0 done (parse reports invalid lines in its output and exits 0);
              1 some input is not a valid position; 2 usage error, unreadable input,
-             unwritable output (closed, disk full), or positions with no common
-             order (different engines or clocks); 141 the reader of the output went
+             unwritable output (closed, disk full), a --jobs worker killed (out of
+             memory), or positions with no common order (different engines or
+             clocks); 141 the reader of the output went
              away (cdcpos ... | head), quietly, as for cat or grep killed by SIGPIPE.
 
 examples:
@@ -193,6 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputError as error:
         warn(f"{command}: {error}")
         silence_stdout()
+        return 2
+    except WorkerLost as error:
+        warn(f"{command}: {error}")
         return 2
     except KeyboardInterrupt:
         return 130

@@ -54,6 +54,11 @@ class OutputError(Exception):
     """stdout (or the --output file) cannot be written: closed, full disk (exit status 2)."""
 
 
+class WorkerLost(Exception):
+    """A ``--jobs`` worker process ended before its block was done, killed by the system
+    (out of memory) or by a user: the output is incomplete (exit status 2)."""
+
+
 # A reader that went away (`cdcpos parse big.txt | head -1`) ends cdcpos the way it ends
 # cat, grep or sort: those die of SIGPIPE, which shells report as 128 + 13 = 141.  cdcpos
 # exits with that status instead of dying (main() also runs inside other programs), quietly.

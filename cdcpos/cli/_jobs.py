@@ -26,9 +26,12 @@ import stat
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from cdcpos._cores import available_cores
+from cdcpos.cli._common import WorkerLost
 from cdcpos.cli._input import STDIN
 
 __all__ = [
@@ -100,6 +103,7 @@ def ordered_map(
 
     ``work`` must be a module-level function and ``spec`` picklable.  ``items`` is only
     iterated once workers run, so a progress bar started by it starts after the fork.
+    A worker that dies (killed) raises :class:`WorkerLost` here.
     """
     if jobs <= 1:
         for item in items:
@@ -108,36 +112,71 @@ def ordered_map(
     if warm_up is not None:
         warm_up()  # before the fork: every worker inherits what it compiled
     with _worker_pool(jobs) as pool:
-        pending: deque[Any] = deque()
+        pending: deque[Future[Result]] = deque()
         for item in items:
-            pending.append(pool.apply_async(work, (spec, item)))
+            pending.append(pool.submit(work, spec, item))
             if len(pending) >= 2 * jobs:
-                yield pending.popleft().get()
+                yield pending.popleft().result()
         while pending:
-            yield pending.popleft().get()
+            yield pending.popleft().result()
 
 
 @contextlib.contextmanager
-def _worker_pool(jobs: int) -> Iterator[Any]:
-    """A pool that ends by letting its workers finish, not by killing them.
+def _worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes that end by finishing their blocks, and a lost worker reported.
 
-    ``Pool.__exit__`` terminates the workers (SIGTERM); one killed while it holds the lock
-    of the result queue (putting a result) leaves that lock taken forever, and
-    ``terminate()`` then waits for the task thread, which waits for the lock: the command
-    hung after a write error (reproduced: about once in 300 runs of ``parse --jobs 2`` to a
-    full or closed stdout, two at a time).  Here the workers get no new task and end on
-    their own; the tasks already queued are at most ``2 * jobs`` blocks.  Only Ctrl-C
-    terminates them (the user asked to stop now, and a second Ctrl-C interrupts a wait).
+    A ``concurrent.futures`` executor, not ``multiprocessing.Pool``: the pool replaces a
+    worker that dies (the out-of-memory killer, ``kill -9``) by a new one and waits
+    forever for the block the dead one held, so the command hung; the executor notices
+    the death, stops the other workers and fails every pending block, which ends the
+    command with :class:`WorkerLost`.  On a normal end or an error the workers get no
+    new block and end on their own (the blocks already queued are at most ``2 * jobs``;
+    killing a worker while it holds a queue's lock is what once left the command waiting
+    forever on a write error).  Only Ctrl-C kills them: the user asked to stop now.
     """
-    pool = _context().Pool(jobs, initializer=_worker_start)
+    pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_worker_start)
     try:
         yield pool
+    except BrokenProcessPool:
+        raise WorkerLost(_lost_workers(pool)) from None
     except KeyboardInterrupt:
-        pool.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        _kill_workers(pool)
         raise
     finally:
-        pool.close()
-        pool.join()
+        pool.shutdown(wait=True)
+
+
+def _processes(pool: ProcessPoolExecutor) -> list[Any]:
+    # The executor keeps its workers in ``_processes`` (CPython 3.8 to 3.14): no public
+    # way lists them.  Without it nothing is killed, and the workers end on their own.
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    for process in _processes(pool):
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()
+
+
+def _lost_workers(pool: ProcessPoolExecutor) -> str:
+    """What happened, for the message: how the lost worker ended, where it is known."""
+    # The executor stops the other workers itself once one is lost: only a worker ended
+    # by a signal other than that SIGTERM, or by a nonzero exit, is the cause.
+    causes = set()
+    for process in _processes(pool):
+        # The executor fails the blocks first and stops the workers after: wait for them.
+        process.join(timeout=5)
+        code = process.exitcode
+        if code is not None and code < 0 and -code != signal.SIGTERM:
+            causes.add(f"killed by {signal.Signals(-code).name}")
+        elif code is not None and code > 0:
+            causes.add(f"exit status {code}")
+    how = f" ({', '.join(sorted(causes))})" if causes else ""
+    return (
+        f"a worker process ended before its block was done{how}, perhaps out of memory; "
+        "the output is incomplete (run again with fewer --jobs, or --jobs 1)"
+    )
 
 
 def _worker_start() -> None:
@@ -207,14 +246,14 @@ def ordered_write(
     turns = _turns = _Turns(_context(), fd)
     try:
         with _worker_pool(jobs) as pool:
-            pending: deque[Any] = deque()
+            pending: deque[Future[tuple[int, str] | None]] = deque()
             for number, item in enumerate(items):
-                task = (work, spec, number, item, separators)
-                pending.append(pool.apply_async(_write_in_turn, task))
+                task = pool.submit(_write_in_turn, work, spec, number, item, separators)
+                pending.append(task)
                 if len(pending) >= 2 * jobs:
-                    _raise_failure(pending.popleft().get())
+                    _raise_failure(pending.popleft().result())
             while pending:
-                _raise_failure(pending.popleft().get())
+                _raise_failure(pending.popleft().result())
     finally:
         _turns = None
     return bool(turns.wrote.value)
