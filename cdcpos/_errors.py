@@ -14,6 +14,27 @@ def quote(text: str) -> str:
     return repr(text)
 
 
+def not_utf8(raw: bytes) -> tuple[str, str, int] | None:
+    """What a text that is not UTF-8 shows, why it is refused and where; ``None`` for UTF-8.
+
+    The text shows the bad bytes as ``\\xNN`` escapes; the column counts characters (as
+    :class:`InvalidPosition` columns do) up to the first bad byte.  The command line's lines
+    and the columnar rows of bytes that are not UTF-8 both say it this way.
+
+    >>> not_utf8(b"0/1\\xff")
+    ('0/1\\\\xff', 'not UTF-8 text (invalid start byte: byte 0xff)', 4)
+    >>> not_utf8("é/1".encode()) is None
+    True
+    """
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        column = len(raw[: error.start].decode("utf-8")) + 1
+        reason = f"not UTF-8 text ({error.reason}: byte 0x{raw[error.start]:02x})"
+        return raw.decode("utf-8", "backslashreplace"), reason, column
+    return None
+
+
 class InvalidPosition(ValueError):
     """A string that is not a valid position for the field it was given as.
 

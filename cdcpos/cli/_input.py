@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import IO, NamedTuple
 
 import cdcpos
+from cdcpos._errors import not_utf8
 from cdcpos.cli._common import warn
 
 STDIN = "-"
@@ -87,18 +88,13 @@ def _split_lines_slowly(chunk: bytes, source: str, first_line: int) -> Block:
             text, problems[index] = _too_long_line(raw)
             texts.append(text)
             continue
-        try:
+        refused = not_utf8(raw)
+        if refused is None:
             texts.append(raw.decode("utf-8"))
-        except UnicodeDecodeError as error:
-            # The input is shown with the bad bytes as \xNN escapes, and the column
-            # counts characters, as InvalidPosition columns do.
-            column = len(raw[: error.start].decode("utf-8")) + 1
-            texts.append(raw.decode("utf-8", "backslashreplace"))
-            problems[index] = LineProblem(
-                "InvalidUtf8",
-                f"not UTF-8 text ({error.reason}: byte 0x{raw[error.start]:02x})",
-                column,
-            )
+        else:
+            shown, reason, column = refused
+            texts.append(shown)
+            problems[index] = LineProblem("InvalidUtf8", reason, column)
     return Block(source, first_line, texts, problems)
 
 
