@@ -346,8 +346,10 @@ def test_a_killed_worker_ends_the_command_instead_of_hanging_it(
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
     assert (process.returncode, err) == (2, _LOST)
-    # What was written is the blocks before the lost one, whole and in order.
-    assert out and whole.startswith(out) and out.endswith(b"\n")
+    # What was written is whole blocks before the lost one, in order: all of them, or
+    # fewer (the executor fails every block whose result it has not received yet, so a
+    # loaded machine may write none).
+    assert whole.startswith(out) and out.endswith(b"\n") or out == b""
     assert _FATAL.encode() not in out and b'"0/2"' not in out
 
 
