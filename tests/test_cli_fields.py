@@ -349,8 +349,45 @@ def test_a_killed_worker_ends_the_command_instead_of_hanging_it(
     # What was written is whole blocks before the lost one, in order: all of them, or
     # fewer (the executor fails every block whose result it has not received yet, so a
     # loaded machine may write none).
-    assert whole.startswith(out) and out.endswith(b"\n") or out == b""
+    assert (whole.startswith(out) and out.endswith(b"\n")) or out == b""
     assert _FATAL.encode() not in out and b'"0/2"' not in out
+
+
+def test_workers_that_cannot_start_end_the_command_instead_of_hanging_it(tmp_path: Path) -> None:
+    # A program run from stdin with a thread alive: the workers are spawned, and a spawned
+    # worker cannot import a main module read from stdin, so each one exits at once.
+    # multiprocessing.Pool started new ones forever.
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"0/1\n" * 10)
+    program = (
+        b"import sys, threading\n"
+        b"from cdcpos.cli import main\n"
+        b"stop = threading.Event()\n"
+        b"threading.Thread(target=stop.wait).start()\n"
+        b"try:\n"
+        b"    status = main(['parse', '--jobs', '2', sys.argv[1]])\n"
+        b"finally:\n"
+        b"    stop.set()\n"
+        b"sys.exit(status)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-", str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+        start_new_session=True,
+    )
+    try:
+        out, err = process.communicate(program, timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert (process.returncode, out) == (2, b"")
+    assert err.endswith(
+        b"cdcpos parse: a worker process ended before its block was done (exit status 1); "
+        b"the output is incomplete (run again with fewer --jobs, or --jobs 1)\n"
+    )
 
 
 def test_workers_end_when_the_command_ends() -> None:

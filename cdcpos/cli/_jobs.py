@@ -138,7 +138,12 @@ def _worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     try:
         yield pool
     except BrokenProcessPool:
-        raise WorkerLost(_lost_workers(pool)) from None
+        workers = _processes(pool)
+        # The executor fails the blocks first and stops the workers after: its shutdown
+        # waits for that, and then every exit status is known (read before, one could
+        # still be None while the executor's own thread was reaping the process).
+        pool.shutdown(wait=True)
+        raise WorkerLost(_lost_workers(workers)) from None
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
         _kill_workers(pool)
@@ -159,22 +164,24 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
             process.kill()
 
 
-def _lost_workers(pool: ProcessPoolExecutor) -> str:
+def _lost_workers(workers: list[Any]) -> str:
     """What happened, for the message: how the lost worker ended, where it is known."""
-    # The executor stops the other workers itself once one is lost: only a worker ended
-    # by a signal other than that SIGTERM, or by a nonzero exit, is the cause.
-    causes = set()
-    for process in _processes(pool):
-        # The executor fails the blocks first and stops the workers after: wait for them.
-        process.join(timeout=5)
+    # The executor stops the other workers itself once one is lost (SIGTERM): only a worker
+    # ended by another signal, or by a nonzero exit, is the cause.
+    signals, statuses = set(), set()
+    for process in workers:
         code = process.exitcode
         if code is not None and code < 0 and -code != signal.SIGTERM:
-            causes.add(f"killed by {signal.Signals(-code).name}")
+            signals.add(f"killed by {signal.Signals(-code).name}")
         elif code is not None and code > 0:
-            causes.add(f"exit status {code}")
-    how = f" ({', '.join(sorted(causes))})" if causes else ""
+            statuses.add(f"exit status {code}")
+    causes = sorted(signals) + sorted(statuses)
+    how = f" ({', '.join(causes)})" if causes else ""
+    # A worker that exits by itself failed to start (a spawned worker cannot import the
+    # main module, say); one killed by a signal is most often the out-of-memory killer.
+    guess = "" if statuses and not signals else ", perhaps out of memory"
     return (
-        f"a worker process ended before its block was done{how}, perhaps out of memory; "
+        f"a worker process ended before its block was done{how}{guess}; "
         "the output is incomplete (run again with fewer --jobs, or --jobs 1)"
     )
 
