@@ -323,6 +323,25 @@ sys.exit(main(["parse", "--no-fields", "--jobs", "2", sys.argv[1]]))
 """
 
 
+def _in_a_group_of_its_own(args: list[str | Path], stdin: bytes = b"") -> tuple[int, bytes, bytes]:
+    """Run a process in a process group of its own; a hang fails after 60 s, and whatever
+    of the group is left (workers) is killed."""
+    process = subprocess.Popen(
+        [str(arg) for arg in args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+        start_new_session=True,
+    )
+    try:
+        out, err = process.communicate(stdin, timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    return process.returncode, out, err
+
+
 @pytest.mark.parametrize("blocks", ["map", "write"])
 def test_a_killed_worker_ends_the_command_instead_of_hanging_it(
     tmp_path: Path, blocks: str
@@ -333,19 +352,8 @@ def test_a_killed_worker_ends_the_command_instead_of_hanging_it(
     count = (3 * _input.BLOCK_SIZE) // len(line)
     path.write_bytes(line * count + _FATAL.encode() + b"\n" + b"0/2\n" * count)
     whole = run("parse", "--no-fields", path).stdout
-    process = subprocess.Popen(
-        [sys.executable, "-c", _KILLED_WORKER, str(path), blocks],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=_env(),
-        start_new_session=True,
-    )
-    try:
-        out, err = process.communicate(timeout=60)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-    assert (process.returncode, err) == (2, _LOST)
+    status, out, err = _in_a_group_of_its_own([sys.executable, "-c", _KILLED_WORKER, path, blocks])
+    assert (status, err) == (2, _LOST)
     # What was written is whole blocks before the lost one, in order: all of them, or
     # fewer (the executor fails every block whose result it has not received yet, so a
     # loaded machine may write none).
@@ -370,20 +378,8 @@ def test_workers_that_cannot_start_end_the_command_instead_of_hanging_it(tmp_pat
         b"    stop.set()\n"
         b"sys.exit(status)\n"
     )
-    process = subprocess.Popen(
-        [sys.executable, "-", str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=_env(),
-        start_new_session=True,
-    )
-    try:
-        out, err = process.communicate(program, timeout=60)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-    assert (process.returncode, out) == (2, b"")
+    status, out, err = _in_a_group_of_its_own([sys.executable, "-", path], program)
+    assert (status, out) == (2, b"")
     assert err.endswith(
         b"cdcpos parse: a worker process ended before its block was done (exit status 1); "
         b"the output is incomplete (run again with fewer --jobs, or --jobs 1)\n"
