@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 import cdcpos
 from cdcpos import strategies
@@ -200,6 +201,13 @@ def test_unknown_kinds_and_engines_are_refused() -> None:
         strategies.checkpoint_strings(engine="postgress")
     with pytest.raises(cdcpos.InvalidPosition, match="target engine"):
         strategies.start_replication_task_requests(engine="kafka")
+
+
+@pytest.mark.parametrize("texts", ["0/1", None, ["0/1"]])
+def test_pasted_takes_a_strategy(texts: object) -> None:
+    # A plain text was an AttributeError from inside Hypothesis at the first draw.
+    with pytest.raises(InvalidArgument, match=r"takes a strategy of strings, not .*st\.just"):
+        strategies.pasted(texts)  # type: ignore[arg-type]
 
 
 def test_the_package_keeps_every_public_name() -> None:

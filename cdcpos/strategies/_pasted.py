@@ -6,6 +6,7 @@ import sys
 from functools import cache
 
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from cdcpos._parse import normalize_lenient
@@ -30,7 +31,15 @@ def pasted(texts: SearchStrategy[str]) -> SearchStrategy[str]:
     ...     else:
     ...         raise AssertionError(f"accepted without lenient=True: {text!r}")
     >>> test_pasted()
+
+    ``texts`` must be a strategy (Hypothesis's ``InvalidArgument`` otherwise, when the
+    strategy is built, as Hypothesis's own strategies do).
     """
+    if not isinstance(texts, SearchStrategy):
+        raise InvalidArgument(
+            f"pasted(texts) takes a strategy of strings, not {type(texts).__name__} "
+            f"(wrap a fixed text in st.just(...))"
+        )
 
     @st.composite
     def paste(draw: st.DrawFn) -> str:
