@@ -17,7 +17,13 @@ from cdcpos._columnar.encode import (
     _np,
     as_string_array,
 )
-from cdcpos._columnar.exact import _exact_rows, _rows_to_children
+from cdcpos._columnar.exact import (
+    _exact_rows,
+    _rows_to_children,
+    _unreadable_answers,
+    exact_struct,
+    unreadable_rows,
+)
 from cdcpos._columnar.kinds import BATCH_ROWS, entry_of, kind_codes
 from cdcpos._columnar.schema import _KIND_CODE, FIELDS, KIND_TYPE, _kind_array
 from cdcpos._columnar.threads import map_slices
@@ -48,6 +54,13 @@ def parse_batch(
     if engine is not None and not isinstance(engine, str):
         raise TypeError(f"engine must be a str, not {type(engine).__name__}")
     n = len(texts)
+    unreadable = unreadable_rows(texts)
+    if len(unreadable):
+        # Parsed as nulls; their answers come from the bytes (_unreadable_answers).
+        raw = texts.take(pa.array(unreadable)).cast(pa.binary()).to_pylist()
+        hidden = np.zeros(n, bool)
+        hidden[unreadable] = True
+        texts = pc.if_else(pa.array(hidden), pa.scalar(None, pa.string()), texts)
     null = _np(texts.is_null())
     codes = kind_codes(texts, entry)
     pieces: dict[str, list[tuple[np.ndarray, pa.Array]]] = {f.name: [] for f in FIELDS}
@@ -82,6 +95,11 @@ def parse_batch(
         answers = _exact_rows(texts.take(pa.array(exact_rows)).to_pylist(), kind, engine, lenient)
         for child, column in _rows_to_children(answers).items():
             pieces[child].append((exact_rows, column))
+    if len(unreadable):
+        for child, column in _rows_to_children(_unreadable_answers(raw, kind)).items():
+            pieces[child].append((unreadable, column))
+        null = null.copy()
+        null[unreadable] = False
     columns = [_assemble(n, pieces[f.name], f.type) for f in FIELDS]
     # Every non-null row is valid or not; `valid` is never null under a non-null row.
     columns[0] = pc.fill_null(columns[0], False)
@@ -133,11 +151,21 @@ def parse_column(
 ) -> pa.StructArray:
     """The struct column of any column or iterable of strings (see ``cdcpos.arrow.parse``):
     batches of at most ``BATCH_ROWS`` rows, split over threads when large (``threads``)."""
-    texts = as_string_array(values)
+    unencodable: dict[int, str] = {}
+    texts = as_string_array(values, unencodable=unencodable)
     entry_of(kind)
 
     def one(part: pa.Array) -> pa.StructArray:
         return parse_batch(part, kind=kind, engine=engine, lenient=lenient).column
 
     batches = map_slices(texts, one, most=BATCH_ROWS)
-    return batches[0] if len(batches) == 1 else pa.concat_arrays(batches)
+    column = batches[0] if len(batches) == 1 else pa.concat_arrays(batches)
+    if unencodable:
+        # The rows of strs that have no UTF-8 were nulls: their answers are the exact
+        # path's (cdcpos.parse's message), put in their places.
+        rows = np.fromiter(unencodable, np.int64, len(unencodable))
+        answers = exact_struct(list(unencodable.values()), kind, engine, lenient)
+        places = np.arange(len(column))
+        places[rows] = len(column) + np.arange(len(rows))
+        column = pa.concat_arrays([column, answers]).take(pa.array(places))
+    return column

@@ -25,8 +25,12 @@ from cdcpos._sort_bytes import (
 # ---------------------------------------------------------------- input
 
 
-def as_string_array(values: Any) -> pa.Array:
-    """A ``pa.string()`` array (one chunk) of the input; ``TypeError`` for anything else."""
+def as_string_array(values: Any, *, unencodable: dict[int, str] | None = None) -> pa.Array:
+    """A ``pa.string()`` array (one chunk) of the input; ``TypeError`` for anything else.
+
+    An item that is a ``str`` with no UTF-8 (a lone surrogate) is a null, recorded in
+    ``unencodable`` (row -> str) when it is given.
+    """
     if isinstance(values, pa.ChunkedArray):
         values = (
             (values.combine_chunks() if values.num_chunks != 1 else values.chunk(0))
@@ -52,6 +56,18 @@ def as_string_array(values: Any) -> pa.Array:
     items = values if isinstance(values, (list, tuple)) else list(values)
     try:
         return pa.array(items, pa.string())
+    except UnicodeEncodeError:
+        # A str with a lone surrogate (json.loads makes them of "\\ud800") has no UTF-8:
+        # its row is a null here, and the str goes to ``unencodable`` for the caller to
+        # answer (without one, the row stays null: a sort key's answer for an invalid row).
+        kept: list[str | None] = []
+        for index, item in enumerate(items):
+            if isinstance(item, str) and not _encodes(item):
+                if unencodable is not None:
+                    unencodable[index] = item
+                item = None
+            kept.append(item)
+        return as_string_array(kept)
     except (pa.ArrowTypeError, pa.ArrowInvalid, TypeError):
         for index, item in enumerate(items):
             if item is not None and not isinstance(item, str):
@@ -59,6 +75,14 @@ def as_string_array(values: Any) -> pa.Array:
                     f"item {index} must be a str (or None), not {type(item).__name__}"
                 ) from None
         raise
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- numpy helpers

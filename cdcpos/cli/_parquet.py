@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from cdcpos._errors import not_utf8
 from cdcpos.cli._common import Options, OutputError, UsageError
 from cdcpos.cli._input import Block, LineProblem, quote
 
@@ -47,6 +48,30 @@ def _texts(values: list[Any], problems: dict[int, LineProblem]) -> list[str]:
         else:  # integers: SCNs or epoch seconds stored as numbers
             texts.append(str(value))
     return texts
+
+
+def _values(pyarrow: Any, column: Any, problems: dict[int, LineProblem]) -> list[Any]:
+    """A batch's values as Python objects; a text that is not UTF-8 is an invalid line.
+
+    Parquet's reader checks no UTF-8 (a writer that did not check either leaves such bytes
+    in a string column): ``to_pylist`` raised ``UnicodeDecodeError`` for the whole file.
+    """
+    try:
+        return list(column.to_pylist())
+    except UnicodeDecodeError:
+        pass
+    if pyarrow.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
+    values: list[Any] = []
+    for index, data in enumerate(column.cast(pyarrow.large_binary()).to_pylist()):
+        refused = None if data is None else not_utf8(data)
+        if refused is None:
+            values.append(None if data is None else data.decode("utf-8"))
+        else:
+            shown, reason, at = refused
+            values.append(shown)
+            problems[index] = LineProblem("InvalidUtf8", reason, at)
+    return values
 
 
 def _readable_type(pyarrow: Any, data_type: Any) -> bool:
@@ -92,7 +117,7 @@ def read_column(path: str, column: str | None) -> Iterator[Block]:
         try:
             for batch in file.iter_batches(batch_size=BATCH_ROWS, columns=[column]):
                 problems: dict[int, LineProblem] = {}
-                texts = _texts(batch.column(0).to_pylist(), problems)
+                texts = _texts(_values(pyarrow, batch.column(0), problems), problems)
                 yield Block(path, number, texts, problems, columnar=True)
                 number += len(texts)
         except (pyarrow.ArrowException, OSError) as error:
