@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from datetime import datetime
 
 import numpy as np
 import polars as pl
@@ -232,6 +233,35 @@ def _threads_agree_on(texts: list[str], entry: str) -> None:
             _assert_threads_agree([*texts, None, *texts], ENTRY_KINDS[entry])
         finally:
             threads.set_threads(None)
+
+
+# ---------------------------------------------------------------- the calendar check
+
+
+def test_the_calendar_check_is_what_datetime_accepts() -> None:
+    # Every month (and 0, 13), the days around each month's end, leap and non-leap
+    # centuries, and the times at and past their bounds (an hour 24 is left to the exact
+    # path: the check says no, which only sends the row there).
+    texts = [
+        f"{y:04d}-{m:02d}-{d:02d}T{time}"
+        for y in (0, 1, 1900, 2000, 2023, 2024, 9999)
+        for m in range(14)
+        for d in (0, 1, 28, 29, 30, 31, 32)
+        for time in ("00:00:00", "23:59:59", "24:00:00", "00:60:00", "00:00:60")
+    ]
+
+    def accepted(text: str) -> bool:
+        try:
+            datetime.fromisoformat(text)
+        except ValueError:
+            return False
+        return "T24" not in text
+
+    expected = [accepted(t) for t in texts]
+    assert _columnar.values._date_check(0)(pa.array(texts)).tolist() == expected
+    prefixed = pa.array(["server_time:" + t for t in texts])
+    assert _columnar.values._date_check(12)(prefixed).tolist() == expected
+    assert _columnar.values._date_fields(prefixed, 12)[0].tolist() == expected
 
 
 # ---------------------------------------------------------------- numbers and integers
