@@ -174,9 +174,19 @@ EDGES = [
 ]
 
 
-@pytest.mark.parametrize("kind", [None, "start", "checkpoint", "stop"])
-def test_the_fast_paths_agree_on_their_edges(kind: str | None) -> None:
-    texts = EDGES + corpus(300)
+# The fast suite puts 60 rows of the corpus after the edges; the slow suite 300.
+@pytest.mark.parametrize(
+    ("kind", "corpus_rows"),
+    [
+        *((kind, 60) for kind in (None, "start", "checkpoint", "stop")),
+        *(
+            pytest.param(kind, 300, marks=pytest.mark.slow)
+            for kind in (None, "start", "checkpoint", "stop")
+        ),
+    ],
+)
+def test_the_fast_paths_agree_on_their_edges(kind: str | None, corpus_rows: int) -> None:
+    texts = EDGES + corpus(corpus_rows)
     assert_namespace_agrees(texts, kind)
     # Each edge alone, and in reverse order (the rows around each one change).
     assert_namespace_agrees(texts[::-1], kind)
