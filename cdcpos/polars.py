@@ -78,7 +78,9 @@ def _texts(series: pl.Series) -> pa.Array:
         return pa.nulls(len(series), pa.string())
     if series.dtype != pl.String:
         raise TypeError(f"cdcpos reads a column of strings, not {series.dtype}")
-    return _columnar.as_string_array(series.to_arrow())
+    # As Polars holds them (string views, no copy): each thread casts its own slice.
+    column = series.to_arrow(compat_level=pl.CompatLevel.newest())
+    return _columnar.as_string_array(column, keep_layout=True)
 
 
 def _codes(series: pl.Series, kind: str | None) -> Any:

@@ -78,8 +78,8 @@ def many_threads(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         threads.set_threads(None)
 
 
-def _columns(texts: list[str | None], kind: str | None) -> tuple[object, ...]:
-    column = pa.array(texts, pa.string())
+def _columns(texts: list[str | None] | pa.Array, kind: str | None) -> tuple[object, ...]:
+    column = texts if isinstance(texts, pa.Array) else pa.array(texts, pa.string())
     return (
         _columnar.classify(column, kind=kind).tolist(),
         _columnar.is_valid(column, kind=kind).tolist(),
@@ -208,6 +208,20 @@ def test_threads_agree_with_one_thread_at_every_boundary(
         _assert_threads_agree(
             texts, kind, expected[shift:] + expected[:shift], namespace=shift == 0
         )
+
+
+def test_each_thread_casts_its_own_slice_of_views_and_large_strings(many_threads: None) -> None:
+    # Polars hands over string views, which each thread casts for its own slice: the
+    # columns of every layout (and a slice of one) are those of ``pa.string()``.
+    texts = [*EDGES, *corpus(30), *postgres_checkpoints(10)]
+    expected = _columns(texts, None)
+    for layout in (pa.large_string(), pa.string_view()):
+        column = pa.array(texts, layout)
+        assert _columns(column, None) == expected
+        part = column.slice(3, 20)
+        assert _columns(part, None) == _columns(texts[3:23], None)
+    frame = pl.DataFrame({"p": pl.Series(texts, dtype=pl.String)})
+    assert frame.select(pl.col("p").cdcpos.sort_key()).to_series().to_list() == expected[2]
 
 
 def test_threads_split_a_large_column_like_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -133,7 +133,7 @@ def parse_column(
 ) -> pa.StructArray:
     """The struct column of any column or iterable of strings (see ``cdcpos.arrow.parse``):
     batches of at most ``BATCH_ROWS`` rows, split over threads when large (``threads``)."""
-    texts = as_string_array(values)
+    texts = as_string_array(values, keep_layout=True)
     entry_of(kind)
 
     def one(part: pa.Array) -> pa.StructArray:

@@ -25,8 +25,13 @@ from cdcpos._sort_bytes import (
 # ---------------------------------------------------------------- input
 
 
-def as_string_array(values: Any) -> pa.Array:
-    """A ``pa.string()`` array (one chunk) of the input; ``TypeError`` for anything else."""
+def as_string_array(values: Any, *, keep_layout: bool = False) -> pa.Array:
+    """A ``pa.string()`` array (one chunk) of the input; ``TypeError`` for anything else.
+
+    ``keep_layout``: a ``large_string`` or ``string_view`` array is returned as it is, for
+    ``threads.map_slices`` to cast each slice in the thread that works on it (a cast of
+    the whole column, ~20 ns a row, would run before the threads, on one core).
+    """
     if isinstance(values, pa.ChunkedArray):
         values = (
             (values.combine_chunks() if values.num_chunks != 1 else values.chunk(0))
@@ -46,7 +51,7 @@ def as_string_array(values: Any) -> pa.Array:
                 f"cdcpos reads a column of strings (string, large_string or string_view), "
                 f"not {kind}"
             )
-        return values if pa.types.is_string(kind) else values.cast(pa.string())
+        return values if pa.types.is_string(kind) or keep_layout else values.cast(pa.string())
     if isinstance(values, (str, bytes)):
         raise TypeError("cdcpos.arrow.parse takes a column or an iterable of str, not one str")
     items = values if isinstance(values, (list, tuple)) else list(values)

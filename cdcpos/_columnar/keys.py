@@ -320,7 +320,7 @@ def sort_key_views(values: object, *, kind: str | None = None) -> pa.Array:
     >>> sort_key_views(["0/2", None]).type
     DataType(binary_view)
     """
-    texts = as_string_array(values)
+    texts = as_string_array(values, keep_layout=True)
     entry = entry_of(kind)
     parts = map_slices(texts, lambda part: _sort_keys(part, entry, kind), most=BATCH_ROWS)
     return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)

@@ -306,7 +306,8 @@ def classify(texts: pa.Array, *, kind: str | None = None) -> np.ndarray:
 
     The portable expressions decide, except for the rows that may fail a check the
     grammar cannot express (``_suspects``): those are asked of the exact path, so the
-    answer is ``parse_many``'s.  A large batch is split over threads (``threads``).
+    answer is ``parse_many``'s.  A large batch is split over threads (``threads``);
+    ``texts`` is a ``string``, ``large_string`` or ``string_view`` array.
     """
     entry = entry_of(kind)
     parts = map_slices(texts, lambda part: _classify(part, entry, kind), most=BATCH_ROWS)
@@ -344,7 +345,8 @@ def is_valid(texts: pa.Array, *, kind: str | None = None) -> np.ndarray:
     date kind by its fixed length and literal prefix (the calendar check runs on every
     such row, whichever rule matched it), a number that may pass 2**64-1 by a run of 20
     digits in any row the alternation matched; those rows go to the exact path.  A large
-    batch is split over threads (``threads``).
+    batch is split over threads (``threads``); ``texts`` is a ``string``,
+    ``large_string`` or ``string_view`` array.
     """
     entry = entry_of(kind)
     parts = map_slices(texts, lambda part: _is_valid(part, entry, kind), most=BATCH_ROWS)
