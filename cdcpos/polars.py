@@ -128,11 +128,12 @@ def _field(name: str, dtype: Any) -> Callable[[pl.Series, str | None], pl.Series
 
 
 def _sort_key(series: pl.Series, kind: str | None) -> pl.Series:
-    # The keys alone (``_columnar.sort_key_column``), not the whole struct.  As plain
+    # The keys alone (``_columnar.sort_key_chunks``), not the whole struct: one chunk per
+    # thread's slice, each cast to binary by its thread (no concatenation).  As plain
     # binary, not the views they are built as (Polars' own layout, which it would take
     # without a copy, ~18 ns a row): Polars 1.25 crashes (a segmentation fault) on a
     # binary_view array whose views point into data buffers; 2.1 takes it.
-    return pl.Series(series.name, _columnar.sort_key_column(_texts(series), kind=kind))
+    return pl.Series(series.name, _columnar.sort_key_chunks(_texts(series), kind=kind))
 
 
 _canonical = _field("canonical", pl.String)

@@ -46,7 +46,7 @@ from __future__ import annotations
 from cdcpos._columnar.batch import Batch, parse_batch, parse_column
 from cdcpos._columnar.encode import as_string_array
 from cdcpos._columnar.exact import _plain_message
-from cdcpos._columnar.keys import sort_key_column, sort_key_views
+from cdcpos._columnar.keys import sort_key_chunks, sort_key_column, sort_key_views
 from cdcpos._columnar.kinds import classify, entry_of, is_valid
 from cdcpos._columnar.schema import (
     COUNTERS,
@@ -78,6 +78,7 @@ __all__ = [
     "parse_batch",
     "parse_column",
     "set_threads",
+    "sort_key_chunks",
     "sort_key_column",
     "sort_key_views",
 ]
