@@ -621,6 +621,28 @@ def test_keys_of_slices_chunks_nulls_and_empty_columns() -> None:
     assert pl.Series(texts).cdcpos.sort_key().to_list() == expected(texts)
 
 
+def test_keys_of_runs_of_one_kind_joined_as_binary() -> None:
+    # A slice whose pieces are runs of consecutive rows is joined as binary without views:
+    # runs of PostgreSQL checkpoints around rows of the exact path (a 20-digit counter,
+    # valid or not) and of another kind, at the start, in the middle and at the end.
+    checkpoints = postgres_checkpoints(6)
+    others = [
+        "checkpoint:V1#99999999999999999999#0/1#0#0#*#0#0",
+        "checkpoint:V99999999999999999999999#1#0/1#0#0#*#0#0",
+        "0/16B3748",
+        None,
+    ]
+    for other in others:
+        for at in (0, 3, 6):
+            texts = [*checkpoints[:at], other, *checkpoints[at:]]
+            assert _columnar.sort_key_column(texts).to_pylist() == [
+                None if t is None else _sort_bytes_or_none(t) for t in texts
+            ]
+    assert _columnar.sort_key_column(checkpoints + ["0/1"] * 3).to_pylist() == [
+        _sort_bytes_or_none(t) for t in checkpoints + ["0/1"] * 3
+    ]
+
+
 def test_every_kind_alone_gives_views_that_join_with_the_others(many_threads: None) -> None:
     # A column of one kind returns its one piece as it was built: some kinds build plain
     # binary (a checkpoint with a second position, dates, the exact rows), and the slices
