@@ -210,18 +210,29 @@ def test_threads_agree_with_one_thread_at_every_boundary(
         )
 
 
-def test_each_thread_casts_its_own_slice_of_views_and_large_strings(many_threads: None) -> None:
+def test_each_thread_casts_its_own_slice_of_views_and_large_strings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Polars hands over string views, which each thread casts for its own slice: the
-    # columns of every layout (and a slice of one) are those of ``pa.string()``.
-    texts = [*EDGES, *corpus(30), *postgres_checkpoints(10)]
-    expected = _columns(texts, None)
-    for layout in (pa.large_string(), pa.string_view()):
-        column = pa.array(texts, layout)
-        assert _columns(column, None) == expected
-        part = column.slice(3, 20)
-        assert _columns(part, None) == _columns(texts[3:23], None)
-    frame = pl.DataFrame({"p": pl.Series(texts, dtype=pl.String)})
-    assert frame.select(pl.col("p").cdcpos.sort_key()).to_series().to_list() == expected[2]
+    # columns of every layout (and a slice of one) are those of ``pa.string()``.  Two
+    # slices of each column on two threads (fewer than ``many_threads``' 5-row slices:
+    # each slice compiles every expression again).
+    monkeypatch.setattr(threads, "MIN_ROWS", 8)
+    for module in (_columnar.kinds, _columnar.keys, _columnar.batch):
+        monkeypatch.setattr(module, "BATCH_ROWS", 20)
+    texts = [*EDGES, *corpus(6), *postgres_checkpoints(4)]
+    threads.set_threads(2)
+    try:
+        expected = _columns(texts, None)
+        part_expected = _columns(texts[3:23], None)
+        for layout in (pa.large_string(), pa.string_view()):
+            column = pa.array(texts, layout)
+            assert _columns(column, None) == expected
+            assert _columns(column.slice(3, 20), None) == part_expected
+        frame = pl.DataFrame({"p": pl.Series(texts, dtype=pl.String)})
+        assert frame.select(pl.col("p").cdcpos.sort_key()).to_series().to_list() == expected[2]
+    finally:
+        threads.set_threads(None)
 
 
 def test_threads_split_a_large_column_like_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
