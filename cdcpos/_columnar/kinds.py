@@ -378,7 +378,9 @@ def _others_valid(
     texts: pa.Array, codes: np.ndarray, others: tuple[tuple[str, str], ...], suspect: np.ndarray
 ) -> np.ndarray:
     """The rows no rule before ``others`` took that one of ``others`` matches, marking in
-    ``suspect`` those that may fail a check beyond the grammar."""
+    ``suspect`` those that may fail a check beyond the grammar.  Unless nearly all rows
+    are candidates, they are copied out once and checked there (masks and filters over
+    the candidates, not the batch)."""
     n = len(texts)
     length = _np(pc.fill_null(pc.binary_length(texts), -1))
     hints = [_fastpath.PORTABLE_KIND_HINTS[rule] for rule, _ in others]
@@ -390,11 +392,28 @@ def _others_valid(
     rows = np.flatnonzero(candidate)
     if 4 * len(rows) > 3 * n:
         matched = _np(pc.fill_null(pc.match_substring_regex(texts, union), False)) & candidate
-    else:
-        matched = np.zeros(n, bool)
-        if len(rows):
-            subset = texts.filter(pa.array(candidate))
-            matched[rows[_np(pc.match_substring_regex(subset, union))]] = True
+        _mark_suspects(texts, length, matched, others, hints, suspect)
+        return matched
+    matched = np.zeros(n, bool)
+    if len(rows):
+        subset = texts.filter(pa.array(candidate))
+        found = _np(pc.match_substring_regex(subset, union))
+        flagged = np.zeros(len(rows), bool)
+        _mark_suspects(subset, length[rows], found, others, hints, flagged)
+        matched[rows[found]] = True
+        suspect[rows[flagged]] = True
+    return matched
+
+
+def _mark_suspects(
+    texts: pa.Array,
+    length: np.ndarray,
+    matched: np.ndarray,
+    others: tuple[tuple[str, str], ...],
+    hints: list[tuple[int, int | None, str, str]],
+    suspect: np.ndarray,
+) -> None:
+    """Mark the ``matched`` rows that may fail a check beyond the grammar (``_others_valid``)."""
     for (rule, _), (shortest, longest, prefix, _) in zip(others, hints, strict=True):
         if rule not in _DATE_KINDS:
             continue
@@ -415,4 +434,3 @@ def _others_valid(
     at = np.flatnonzero(long)
     if len(at):
         suspect[at[long_digit_runs(texts.filter(pa.array(long)))]] = True
-    return matched
