@@ -76,9 +76,16 @@ PARSED = pl.Struct({f.name: _polars_type(f.type) for f in _columnar.FIELDS})
 def _texts(series: pl.Series) -> pa.Array:
     if series.dtype == pl.Null:
         return pa.nulls(len(series), pa.string())
+    if isinstance(series.dtype, (pl.Categorical, pl.Enum)):
+        series = series.cast(pl.String)  # categories of text: each row's text
     if series.dtype != pl.String:
-        raise TypeError(f"cdcpos reads a column of strings, not {series.dtype}")
-    return _columnar.as_string_array(series.to_arrow())
+        raise TypeError(
+            f"cdcpos reads a column of strings (String, or Categorical/Enum of them), "
+            f"not {series.dtype}"
+        )
+    # As Polars holds them (string views, no copy): each thread casts its own slice.
+    column = series.to_arrow(compat_level=pl.CompatLevel.newest())
+    return _columnar.as_string_array(column, keep_layout=True)
 
 
 def _codes(series: pl.Series, kind: str | None) -> Any:
@@ -126,11 +133,12 @@ def _field(name: str, dtype: Any) -> Callable[[pl.Series, str | None], pl.Series
 
 
 def _sort_key(series: pl.Series, kind: str | None) -> pl.Series:
-    # The keys alone (``_columnar.sort_key_column``), not the whole struct.  As plain
+    # The keys alone (``_columnar.sort_key_chunks``), not the whole struct: one chunk per
+    # thread's slice, each cast to binary by its thread (no concatenation).  As plain
     # binary, not the views they are built as (Polars' own layout, which it would take
     # without a copy, ~18 ns a row): Polars 1.25 crashes (a segmentation fault) on a
     # binary_view array whose views point into data buffers; 2.1 takes it.
-    return pl.Series(series.name, _columnar.sort_key_column(_texts(series), kind=kind))
+    return pl.Series(series.name, _columnar.sort_key_chunks(_texts(series), kind=kind))
 
 
 _canonical = _field("canonical", pl.String)

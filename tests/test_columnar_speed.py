@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from datetime import datetime
 
 import numpy as np
 import polars as pl
@@ -77,8 +78,8 @@ def many_threads(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         threads.set_threads(None)
 
 
-def _columns(texts: list[str | None], kind: str | None) -> tuple[object, ...]:
-    column = pa.array(texts, pa.string())
+def _columns(texts: list[str | None] | pa.Array, kind: str | None) -> tuple[object, ...]:
+    column = texts if isinstance(texts, pa.Array) else pa.array(texts, pa.string())
     return (
         _columnar.classify(column, kind=kind).tolist(),
         _columnar.is_valid(column, kind=kind).tolist(),
@@ -87,8 +88,17 @@ def _columns(texts: list[str | None], kind: str | None) -> tuple[object, ...]:
     )
 
 
-def _assert_threads_agree(texts: list[str | None], kind: str | None) -> None:
-    expected = expected_rows(texts, kind)
+def _assert_threads_agree(
+    texts: list[str | None],
+    kind: str | None,
+    expected: list[object] | None = None,
+    *,
+    namespace: bool = True,
+) -> None:
+    """The columns of ``texts`` are ``expected`` (``expected_rows``, computed if not given);
+    with ``namespace``, Polars' namespace gives the same columns."""
+    if expected is None:
+        expected = expected_rows(texts, kind)
     codes, valid, sort_keys, rows = _columns(texts, kind)
     assert valid == [row is not None and row["valid"] for row in expected]
     assert rows == expected
@@ -97,6 +107,8 @@ def _assert_threads_agree(texts: list[str | None], kind: str | None) -> None:
     assert codes == [
         names.index(row["kind"]) if row is not None and row["valid"] else -1 for row in expected
     ]
+    if not namespace:
+        return
     frame = pl.DataFrame({"p": pl.Series(texts, dtype=pl.String)})
     namespace = pl.col("p").cdcpos
     assert frame.select(namespace.sort_key(kind)).to_series().to_list() == sort_keys
@@ -159,10 +171,10 @@ def test_small_batches_start_no_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(threads, "ThreadPoolExecutor", counting)
     threads.set_threads(4)
     try:
-        _columns([*EDGES, *corpus(200)], None)
-        assert started == []  # 225 rows: below MIN_ROWS per thread
+        _columns([*EDGES, *corpus(40)], None)
+        assert started == []  # 65 rows: below MIN_ROWS per thread
         monkeypatch.setattr(threads, "MIN_ROWS", 10)
-        _columns([*EDGES, *corpus(200)], None)
+        _columns([*EDGES, *corpus(40)], None)
         assert started  # now the same batch is split
     finally:
         threads.set_threads(None)
@@ -186,17 +198,50 @@ def test_threads_agree_with_one_thread_at_every_boundary(
     kind: str | None, corpus_rows: int, postgres_rows: int, many_threads: None
 ) -> None:
     base = EDGES + corpus(corpus_rows) + postgres_checkpoints(postgres_rows)
-    # Each rotation moves every edge to another place against the 5-row slices.
+    expected = expected_rows(base, kind)
+    # Each rotation moves every edge to another place against the 5-row slices.  Polars'
+    # namespace (the same functions, through map_batches) once: the rotations are the
+    # engine's to pass, and each costs a few milliseconds a slice (pyarrow compiles every
+    # expression again for each slice).
     for shift in range(5):
         texts = base[shift:] + base[:shift]
-        _assert_threads_agree(texts, kind)
+        _assert_threads_agree(
+            texts, kind, expected[shift:] + expected[:shift], namespace=shift == 0
+        )
+
+
+def test_each_thread_casts_its_own_slice_of_views_and_large_strings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Polars hands over string views, which each thread casts for its own slice: the
+    # columns of every layout (and a slice of one) are those of ``pa.string()``.  Two
+    # slices of each column on two threads (fewer than ``many_threads``' 5-row slices:
+    # each slice compiles every expression again).
+    monkeypatch.setattr(threads, "MIN_ROWS", 8)
+    for module in (_columnar.kinds, _columnar.keys, _columnar.batch):
+        monkeypatch.setattr(module, "BATCH_ROWS", 20)
+    texts = [*EDGES, *corpus(6), *postgres_checkpoints(4)]
+    threads.set_threads(2)
+    try:
+        expected = _columns(texts, None)
+        part_expected = _columns(texts[3:23], None)
+        for layout in (pa.large_string(), pa.string_view()):
+            column = pa.array(texts, layout)
+            assert _columns(column, None) == expected
+            assert _columns(column.slice(3, 20), None) == part_expected
+        frame = pl.DataFrame({"p": pl.Series(texts, dtype=pl.String)})
+        assert frame.select(pl.col("p").cdcpos.sort_key()).to_series().to_list() == expected[2]
+    finally:
+        threads.set_threads(None)
 
 
 def test_threads_split_a_large_column_like_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Slices of thousands of rows (three threads over 20,100 rows): the builders' chunks and
-    # the kinds' whole-column passes see real sizes, not the few rows of the tests above.
-    monkeypatch.setattr(threads, "MIN_ROWS", 4096)
-    texts = (corpus(5_000) + EDGES) * 4
+    # Slices of a thousand rows and more (three threads over 4,100 rows, in chunks of 64
+    # rows for the key builders): the builders' chunks and the kinds' whole-column passes
+    # see real sizes, not the few rows of the tests above.
+    monkeypatch.setattr(threads, "MIN_ROWS", 1024)
+    monkeypatch.setattr(keys, "_CHUNK", 64)
+    texts = (corpus(1_000) + EDGES) * 4
     threads.set_threads(1)
     try:
         one = _columns(texts, None)
@@ -229,9 +274,39 @@ def _threads_agree_on(texts: list[str], entry: str) -> None:
         patch.setattr(threads, "MIN_ROWS", 2)
         threads.set_threads(3)
         try:
-            _assert_threads_agree([*texts, None, *texts], ENTRY_KINDS[entry])
+            # Polars' namespace: at every boundary above (the same functions).
+            _assert_threads_agree([*texts, None, *texts], ENTRY_KINDS[entry], namespace=False)
         finally:
             threads.set_threads(None)
+
+
+# ---------------------------------------------------------------- the calendar check
+
+
+def test_the_calendar_check_is_what_datetime_accepts() -> None:
+    # Every month (and 0, 13), the days around each month's end, leap and non-leap
+    # centuries, and the times at and past their bounds (an hour 24 is left to the exact
+    # path: the check says no, which only sends the row there).
+    texts = [
+        f"{y:04d}-{m:02d}-{d:02d}T{time}"
+        for y in (0, 1, 1900, 2000, 2023, 2024, 9999)
+        for m in range(14)
+        for d in (0, 1, 28, 29, 30, 31, 32)
+        for time in ("00:00:00", "23:59:59", "24:00:00", "00:60:00", "00:00:60")
+    ]
+
+    def accepted(text: str) -> bool:
+        try:
+            datetime.fromisoformat(text)
+        except ValueError:
+            return False
+        return "T24" not in text
+
+    expected = [accepted(t) for t in texts]
+    assert _columnar.values._date_check(0)(pa.array(texts)).tolist() == expected
+    prefixed = pa.array(["server_time:" + t for t in texts])
+    assert _columnar.values._date_check(12)(prefixed).tolist() == expected
+    assert _columnar.values._date_fields(prefixed, 12)[0].tolist() == expected
 
 
 # ---------------------------------------------------------------- numbers and integers
@@ -257,11 +332,34 @@ def _read(fields: list[str], base: int, separator: str) -> np.ndarray:
     return keys._number(keys._words(data), start, end, base)
 
 
-@settings(max_examples=200, deadline=None)
-@given(decimal=_fields(10), hexadecimal=_fields(16), separator=st.sampled_from(["", "#", "9", "f"]))
+# Small budgets in the fast suite; the ``slow`` twins (``..._long_run``) draw 200.
+_FAST = settings(max_examples=25, deadline=None)
+_LONG = settings(max_examples=200, deadline=None)
+_NUMBERS = {
+    "decimal": _fields(10),
+    "hexadecimal": _fields(16),
+    "separator": st.sampled_from(["", "#", "9", "f"]),
+}
+
+
+@_FAST
+@given(**_NUMBERS)
 def test_numbers_read_from_the_buffer_are_ints(
     decimal: list[str], hexadecimal: list[str], separator: str
 ) -> None:
+    _numbers_are_ints(decimal, hexadecimal, separator)
+
+
+@pytest.mark.slow
+@_LONG
+@given(**_NUMBERS)
+def test_numbers_read_from_the_buffer_are_ints_long_run(
+    decimal: list[str], hexadecimal: list[str], separator: str
+) -> None:
+    _numbers_are_ints(decimal, hexadecimal, separator)
+
+
+def _numbers_are_ints(decimal: list[str], hexadecimal: list[str], separator: str) -> None:
     # A digit as the separator: the bytes before a shorter number are digits, which must
     # not count (and no separator: the numbers touch).
     assert _read(decimal, 10, separator).tolist() == [int(f or "0") for f in decimal]
@@ -292,9 +390,20 @@ _INTEGER_COLUMNS = st.one_of(
 _CONSTANT_COLUMNS = st.integers(-5, 2**64 - 1).map(lambda v: [v] * 3)  # one value, 3 rows
 
 
-@settings(max_examples=200, deadline=None)
+@_FAST
 @given(values=st.one_of(_INTEGER_COLUMNS, _CONSTANT_COLUMNS))
 def test_integers_encode_as_sort_bytes(values: list[int]) -> None:
+    _integers_encode(values)
+
+
+@pytest.mark.slow
+@_LONG
+@given(values=st.one_of(_INTEGER_COLUMNS, _CONSTANT_COLUMNS))
+def test_integers_encode_as_sort_bytes_long_run(values: list[int]) -> None:
+    _integers_encode(values)
+
+
+def _integers_encode(values: list[int]) -> None:
     signed = min(values) < 0 or max(values) < 2**63
     column = np.array(values, np.int64 if signed else np.uint64)
     block = keys._Block(len(values)).const(b"<").integer(column).const(b">")
@@ -326,7 +435,7 @@ _POSTGRES_CHECKPOINTS = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(texts=st.lists(_POSTGRES_CHECKPOINTS, min_size=1, max_size=40))
 def test_postgres_checkpoint_keys_are_sort_bytes(texts: list[str]) -> None:
     _keys_are_sort_bytes(texts)
@@ -355,9 +464,8 @@ def _views(data: bytes, rows: int) -> keys._Views:
     return keys._Views(rows, keys._words(np.frombuffer(data, np.uint8)))
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    values=st.one_of(
+_VIEW_INTEGERS = {
+    "values": st.one_of(
         _INTEGER_COLUMNS,
         st.lists(st.sampled_from([0, 1, 255, 2**63, 2**64 - 1]), min_size=1),
         # Byte sizes by the float exponent (below 2**53): every boundary of a byte.
@@ -369,13 +477,30 @@ def _views(data: bytes, rows: int) -> keys._Views:
         ),
         _CONSTANT_COLUMNS,
     ),
-    before=_CONSTS,
-    after=_CONSTS,
-    twice=st.booleans(),
-)
+    "before": _CONSTS,
+    "after": _CONSTS,
+    "twice": st.booleans(),
+}
+
+
+@_FAST
+@given(**_VIEW_INTEGERS)
 def test_views_encode_integers_as_sort_bytes(
     values: list[int], before: bytes, after: bytes, twice: bool
 ) -> None:
+    _views_encode_integers(values, before, after, twice)
+
+
+@pytest.mark.slow
+@_LONG
+@given(**_VIEW_INTEGERS)
+def test_views_encode_integers_as_sort_bytes_long_run(
+    values: list[int], before: bytes, after: bytes, twice: bool
+) -> None:
+    _views_encode_integers(values, before, after, twice)
+
+
+def _views_encode_integers(values: list[int], before: bytes, after: bytes, twice: bool) -> None:
     # Constants of every length around the integers: the inline views fill, split (an
     # integer of 11 bytes after 11 others) and give way to views of the constants' buffer.
     signed = min(values) < 0 or max(values) < 2**63
@@ -390,21 +515,34 @@ def test_views_encode_integers_as_sort_bytes(
     assert views.binary().to_pylist() == expected
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    pairs=st.lists(
-        st.tuples(
-            st.one_of(st.integers(0, 2**64 - 1), st.sampled_from([0, 1, 255, 2**64 - 1])),
-            st.one_of(st.integers(0, 2**16 - 1), st.sampled_from([0, 1, 255, 256, 2**16 - 1])),
-        ),
-        min_size=1,
-        max_size=20,
+_PAIRS_80_BITS = st.lists(
+    st.tuples(
+        st.one_of(st.integers(0, 2**64 - 1), st.sampled_from([0, 1, 255, 2**64 - 1])),
+        st.one_of(st.integers(0, 2**16 - 1), st.sampled_from([0, 1, 255, 256, 2**16 - 1])),
     ),
-    before=_CONSTS,
+    min_size=1,
+    max_size=20,
 )
+
+
+@_FAST
+@given(pairs=_PAIRS_80_BITS, before=_CONSTS)
 def test_views_encode_80_bit_integers_as_sort_bytes(
     pairs: list[tuple[int, int]], before: bytes
 ) -> None:
+    _views_encode_80_bits(pairs, before)
+
+
+@pytest.mark.slow
+@_LONG
+@given(pairs=_PAIRS_80_BITS, before=_CONSTS)
+def test_views_encode_80_bit_integers_as_sort_bytes_long_run(
+    pairs: list[tuple[int, int]], before: bytes
+) -> None:
+    _views_encode_80_bits(pairs, before)
+
+
+def _views_encode_80_bits(pairs: list[tuple[int, int]], before: bytes) -> None:
     high = np.array([h for h, _ in pairs], np.uint64)
     low = np.array([lo for _, lo in pairs], np.uint64)
     views = _views(b"", len(pairs)).const(before).integer(high, low, 16).const(b">")
@@ -412,16 +550,32 @@ def test_views_encode_80_bit_integers_as_sort_bytes(
     assert views.binary().to_pylist() == expected
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    texts=st.lists(st.binary(min_size=0, max_size=40), min_size=1, max_size=20),
-    before=_CONSTS,
-    after=_CONSTS,
-    skip=st.integers(0, 3),
-)
+_SPANS = {
+    "texts": st.lists(st.binary(min_size=0, max_size=40), min_size=1, max_size=20),
+    "before": _CONSTS,
+    "after": _CONSTS,
+    "skip": st.integers(0, 3),
+}
+
+
+@_FAST
+@given(**_SPANS)
 def test_views_of_the_input_bytes(
     texts: list[bytes], before: bytes, after: bytes, skip: int
 ) -> None:
+    _views_of_input(texts, before, after, skip)
+
+
+@pytest.mark.slow
+@_LONG
+@given(**_SPANS)
+def test_views_of_the_input_bytes_long_run(
+    texts: list[bytes], before: bytes, after: bytes, skip: int
+) -> None:
+    _views_of_input(texts, before, after, skip)
+
+
+def _views_of_input(texts: list[bytes], before: bytes, after: bytes, skip: int) -> None:
     # Spans of 12 bytes or fewer are copied into their views (the last ones read the
     # buffer's last bytes), longer ones refer to the buffer; ``skip`` bytes before each.
     data = b"".join(b"-" * skip + t for t in texts)
@@ -476,6 +630,28 @@ def test_keys_of_slices_chunks_nulls_and_empty_columns() -> None:
     assert _columnar.sort_key_column([]).to_pylist() == []
     assert _columnar.sort_key_column(pa.chunked_array([], pa.string())).to_pylist() == []
     assert pl.Series(texts).cdcpos.sort_key().to_list() == expected(texts)
+
+
+def test_keys_of_runs_of_one_kind_joined_as_binary() -> None:
+    # A slice whose pieces are runs of consecutive rows is joined as binary without views:
+    # runs of PostgreSQL checkpoints around rows of the exact path (a 20-digit counter,
+    # valid or not) and of another kind, at the start, in the middle and at the end.
+    checkpoints = postgres_checkpoints(6)
+    others = [
+        "checkpoint:V1#99999999999999999999#0/1#0#0#*#0#0",
+        "checkpoint:V99999999999999999999999#1#0/1#0#0#*#0#0",
+        "0/16B3748",
+        None,
+    ]
+    for other in others:
+        for at in (0, 3, 6):
+            texts = [*checkpoints[:at], other, *checkpoints[at:]]
+            assert _columnar.sort_key_column(texts).to_pylist() == [
+                None if t is None else _sort_bytes_or_none(t) for t in texts
+            ]
+    assert _columnar.sort_key_column(checkpoints + ["0/1"] * 3).to_pylist() == [
+        _sort_bytes_or_none(t) for t in checkpoints + ["0/1"] * 3
+    ]
 
 
 def test_every_kind_alone_gives_views_that_join_with_the_others(many_threads: None) -> None:

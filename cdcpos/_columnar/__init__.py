@@ -19,8 +19,9 @@ So the result never depends on the vectorized path being complete, only on it be
 right where it answers; ``tests/test_arrow.py`` proves that on strings generated from
 the grammar, mutated, and real ones, against ``parse_many`` and ``cdcpos.sort_bytes``.
 
-Validity and kind alone (``classify``: Polars' ``is_valid()``/``kind()``) and sort keys
-alone (``sort_key_column``: Polars' ``sort_key()``) take shorter roads than the struct.
+Validity and kind alone (``is_valid``, ``classify``: Polars' ``is_valid()``/``kind()``) and
+sort keys alone (``sort_key_column``; ``sort_key_chunks``, a chunk per thread's slice:
+Polars' ``sort_key()``) take shorter roads than the struct.
 A checkpoint is first matched by a narrowing of its expression (both positions of one
 known terminal or none, position numbers of at most 19 digits) that proves the checks
 beyond the grammar, so those rows need no field split; the other checks only pick the rows
@@ -46,7 +47,7 @@ from __future__ import annotations
 from cdcpos._columnar.batch import Batch, parse_batch, parse_column
 from cdcpos._columnar.encode import as_string_array
 from cdcpos._columnar.exact import _plain_message
-from cdcpos._columnar.keys import sort_key_column, sort_key_views
+from cdcpos._columnar.keys import sort_key_chunks, sort_key_column, sort_key_views
 from cdcpos._columnar.kinds import classify, entry_of, is_valid
 from cdcpos._columnar.schema import (
     COUNTERS,
@@ -78,6 +79,7 @@ __all__ = [
     "parse_batch",
     "parse_column",
     "set_threads",
+    "sort_key_chunks",
     "sort_key_column",
     "sort_key_views",
 ]

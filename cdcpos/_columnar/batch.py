@@ -152,7 +152,7 @@ def parse_column(
     """The struct column of any column or iterable of strings (see ``cdcpos.arrow.parse``):
     batches of at most ``BATCH_ROWS`` rows, split over threads when large (``threads``)."""
     unencodable: dict[int, str] = {}
-    texts = as_string_array(values, unencodable=unencodable)
+    texts = as_string_array(values, keep_layout=True, unencodable=unencodable)
     entry_of(kind)
 
     def one(part: pa.Array) -> pa.StructArray:

@@ -25,8 +25,14 @@ from cdcpos._sort_bytes import (
 # ---------------------------------------------------------------- input
 
 
-def as_string_array(values: Any, *, unencodable: dict[int, str] | None = None) -> pa.Array:
+def as_string_array(
+    values: Any, *, keep_layout: bool = False, unencodable: dict[int, str] | None = None
+) -> pa.Array:
     """A ``pa.string()`` array (one chunk) of the input; ``TypeError`` for anything else.
+
+    ``keep_layout``: a ``large_string`` or ``string_view`` array is returned as it is, for
+    ``threads.map_slices`` to cast each slice in the thread that works on it (a cast of
+    the whole column, ~20 ns a row, would run before the threads, on one core).
 
     An item that is a ``str`` with no UTF-8 (a lone surrogate) is a null, recorded in
     ``unencodable`` (row -> str) when it is given.
@@ -41,16 +47,17 @@ def as_string_array(values: Any, *, unencodable: dict[int, str] | None = None) -
         kind = values.type
         if pa.types.is_null(kind):
             return pa.nulls(len(values), pa.string())
-        if not (
-            pa.types.is_string(kind)
-            or pa.types.is_large_string(kind)
-            or pa.types.is_string_view(kind)
-        ):
+        if pa.types.is_dictionary(kind) and _is_text(kind.value_type):
+            # Dictionary-encoded text (a pandas category, Parquet read with
+            # read_dictionary): its values, row by row.
+            values = values.dictionary_decode()
+            kind = values.type
+        if not _is_text(kind):
             raise TypeError(
-                f"cdcpos reads a column of strings (string, large_string or string_view), "
-                f"not {kind}"
+                f"cdcpos reads a column of strings (string, large_string or string_view, "
+                f"or a dictionary of them), not {kind}"
             )
-        return values if pa.types.is_string(kind) else values.cast(pa.string())
+        return values if pa.types.is_string(kind) or keep_layout else values.cast(pa.string())
     if isinstance(values, (str, bytes)):
         raise TypeError("cdcpos.arrow.parse takes a column or an iterable of str, not one str")
     items = values if isinstance(values, (list, tuple)) else list(values)
@@ -75,6 +82,12 @@ def as_string_array(values: Any, *, unencodable: dict[int, str] | None = None) -
                     f"item {index} must be a str (or None), not {type(item).__name__}"
                 ) from None
         raise
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(
+        pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
+    )
 
 
 def _encodes(text: str) -> bool:

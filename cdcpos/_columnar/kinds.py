@@ -115,10 +115,11 @@ def kinds_of(
     and literal prefix, from ``_fastpath.PORTABLE_KIND_HINTS``) and that no earlier rule
     took, which saves most of the regular-expression work and changes no answer.  A
     checkpoint, always its entry's first rule, is tried with ``_one_engine_checkpoints``
-    first and with its whole expression only on the rows those reject.  ``with_positions``
-    finds the PostgreSQL checkpoints' position kind too (the others' stays -1);
-    ``first_rule_only`` stops after the entry's first rule (``is_valid`` runs the others
-    as one expression).
+    first and with its whole expression only on the rows those reject; the rows it leaves
+    that a later rule may take are then copied out once, so the later rules' masks and
+    filters are over those rows, not the whole batch.  ``with_positions`` finds the
+    PostgreSQL checkpoints' position kind too (the others' stays -1); ``first_rule_only``
+    stops after the entry's first rule (``is_valid`` runs the others as one expression).
     """
     n = len(texts)
     codes = np.full(n, -1, np.int8)
@@ -128,62 +129,117 @@ def kinds_of(
     # matches has as many of each, and MAX_LENGTH bytes hold at least as many characters.
     length = _np(pc.fill_null(pc.binary_length(texts), -1))
     undecided = (length >= 0) & (length <= cdcpos.MAX_LENGTH)
-    prefixes: dict[str, np.ndarray] = {}
+    rules = kind_patterns(entry)
+    if rules[0][0] == "checkpoint":
+        _checkpoints(
+            texts, length, undecided, rules[0][1], with_positions, codes, proven, positions
+        )
+        rules = rules[1:]
+    else:
+        _later_kinds(texts, length, undecided, rules[:1], codes)
+        rules = rules[1:]
+    if first_rule_only or not rules:
+        return Kinds(codes, proven, positions)
+    hints = [_fastpath.PORTABLE_KIND_HINTS[rule] for rule, _ in rules]
+    keep = undecided & (length >= min(h[0] for h in hints))
+    if all(h[1] is not None for h in hints):
+        keep &= length <= max(h[1] or 0 for h in hints)
+    rows = np.flatnonzero(keep)
+    if 4 * len(rows) > 3 * n:  # nearly all the rows: no copy
+        _later_kinds(texts, length, keep, rules, codes)
+    elif len(rows):
+        found = np.full(len(rows), -1, np.int8)
+        everyone = np.ones(len(rows), bool)
+        _later_kinds(texts.filter(pa.array(keep)), length[rows], everyone, rules, found)
+        codes[rows] = found
+    return Kinds(codes, proven, positions)
 
-    def match(candidate: np.ndarray, patterns: list[str], prefix: str) -> list[np.ndarray]:
-        """The candidate rows each pattern matches (each pattern on all the candidates)."""
-        rows = np.flatnonzero(candidate)
-        if (2 if prefix else 4) * len(rows) > (1 if prefix else 3) * n:
-            # Most rows: the expression on the whole column costs less than copying them
-            # out first, where it fails fast on the others (their literal prefix differs).
-            # Without a prefix, only when nearly all rows are candidates: the others may
-            # fail late (a hex LSN reads as a binlog file name up to its '/'; measured on
-            # native positions, 13 % of the kinds' time).
-            return [
-                np.flatnonzero(
-                    _np(pc.fill_null(pc.match_substring_regex(texts, p), False)) & candidate
-                )
-                for p in patterns
-            ]
-        if prefix:
-            if prefix not in prefixes:
-                prefixes[prefix] = _np(pc.fill_null(pc.starts_with(texts, prefix), False))
-            candidate = candidate & prefixes[prefix]
-            rows = np.flatnonzero(candidate)
-        if not len(rows):
-            return [rows for _ in patterns]
-        subset = texts.filter(pa.array(candidate))
-        return [rows[_np(pc.match_substring_regex(subset, p))] for p in patterns]
 
-    for index, (kind, pattern) in enumerate(kind_patterns(entry)):
+def _matches(texts: pa.Array, candidate: np.ndarray, pattern: str, prefix: str) -> np.ndarray:
+    """The candidate rows ``pattern`` matches (``prefix``: a literal every match starts with)."""
+    n = len(texts)
+    rows: np.ndarray = np.flatnonzero(candidate)
+    if (2 if prefix else 4) * len(rows) > (1 if prefix else 3) * n:
+        # Most rows: the expression on the whole column costs less than copying them
+        # out first, where it fails fast on the others (their literal prefix differs).
+        # Without a prefix, only when nearly all rows are candidates: the others may
+        # fail late (a hex LSN reads as a binlog file name up to its '/'; measured on
+        # native positions, 13 % of the kinds' time).
+        found = _np(pc.fill_null(pc.match_substring_regex(texts, pattern), False))
+        return np.flatnonzero(found & candidate)
+    if not len(rows):
+        return rows
+    subset = texts.filter(pa.array(candidate))
+    if prefix:  # tested on the candidates only (a pass over the whole column is ~20 ns a row)
+        keep = _np(pc.starts_with(subset, prefix))
+        if not keep.all():
+            rows = rows[keep]
+            if not len(rows):
+                return rows
+            subset = subset.filter(pa.array(keep))
+    matched: np.ndarray = rows[_np(pc.match_substring_regex(subset, pattern))]
+    return matched
+
+
+def _later_kinds(
+    texts: pa.Array,
+    length: np.ndarray,
+    undecided: np.ndarray,
+    rules: tuple[tuple[str, str], ...],
+    codes: np.ndarray,
+) -> None:
+    """Write the code of the first of ``rules`` that matches each ``undecided`` row."""
+    for kind, pattern in rules:
         if not undecided.any():
             break
         shortest, longest, prefix, _ = _fastpath.PORTABLE_KIND_HINTS[kind]
         candidate = undecided & (length >= shortest)
         if longest is not None:
             candidate &= length <= longest
-        if kind == "checkpoint" and index == 0:
-            if pattern not in _ONE_ENGINE:
-                _ONE_ENGINE[pattern] = _one_engine_checkpoints(pattern)
-            # With positions: the PostgreSQL expression first (a column of one engine
-            # needs no more), then all known kinds over what it leaves.  Not one
-            # expression per position kind: each costs about a whole pass over the rows
-            # it is given, even those it rejects (measured: 20-70 ms per 180k rows).
-            narrowed = _ONE_ENGINE[pattern] if with_positions else _ONE_ENGINE[pattern][1:]
-            for position, expression in narrowed:
-                (matched,) = match(candidate, [expression], prefix)
-                codes[matched] = _KIND_CODE[kind]
-                proven[matched] = True
-                if position:
-                    positions[matched] = _KIND_CODE[position]
-                candidate[matched] = False
-                undecided[matched] = False
-        (matched,) = match(candidate, [pattern], prefix)
+        matched = _matches(texts, candidate, pattern, prefix)
         codes[matched] = _KIND_CODE[kind]
         undecided[matched] = False
-        if first_rule_only:
-            break
-    return Kinds(codes, proven, positions)
+
+
+def _checkpoints(
+    texts: pa.Array,
+    length: np.ndarray,
+    undecided: np.ndarray,
+    pattern: str,
+    with_positions: bool,
+    codes: np.ndarray,
+    proven: np.ndarray,
+    positions: np.ndarray,
+) -> None:
+    """The checkpoint rule (an entry's first): the narrowed expressions, then ``pattern``."""
+    shortest, longest, prefix, _ = _fastpath.PORTABLE_KIND_HINTS["checkpoint"]
+    candidate = undecided & (length >= shortest)
+    if longest is not None:
+        candidate &= length <= longest
+    rows = np.flatnonzero(candidate)
+    if prefix and 0 < 2 * len(rows) <= len(texts):
+        # Few candidates: their prefix tested once for the three expressions below.
+        keep = _np(pc.starts_with(texts.filter(pa.array(candidate)), prefix))
+        candidate[rows[~keep]] = False
+    if pattern not in _ONE_ENGINE:
+        _ONE_ENGINE[pattern] = _one_engine_checkpoints(pattern)
+    # With positions: the PostgreSQL expression first (a column of one engine needs no
+    # more), then all known kinds over what it leaves.  Not one expression per position
+    # kind: each costs about a whole pass over the rows it is given, even those it
+    # rejects (measured: 20-70 ms per 180k rows).
+    narrowed = _ONE_ENGINE[pattern] if with_positions else _ONE_ENGINE[pattern][1:]
+    code = _KIND_CODE["checkpoint"]
+    for position, expression in narrowed:
+        matched = _matches(texts, candidate, expression, prefix)
+        codes[matched] = code
+        proven[matched] = True
+        if position:
+            positions[matched] = _KIND_CODE[position]
+        candidate[matched] = False
+        undecided[matched] = False
+    matched = _matches(texts, candidate, pattern, prefix)
+    codes[matched] = code
+    undecided[matched] = False
 
 
 # What a row of these kinds must also pass (the checks a regular grammar cannot express);
@@ -207,13 +263,17 @@ def _suspects(texts: pa.Array, codes: np.ndarray, proven: np.ndarray) -> np.ndar
       closer.
     """
     suspect = np.zeros(len(texts), bool)
+    # The rows of each code, in order: one stable sort of the codes (a radix sort of
+    # bytes) instead of a mask, its nonzero and a filter over the whole batch per kind.
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(-1, len(_KIND_CODE) + 1))
 
     def rows_of(name: str, among: np.ndarray | None = None) -> tuple[np.ndarray, pa.Array | None]:
-        mask = codes == _KIND_CODE[name]
+        code = _KIND_CODE[name]
+        rows = order[bounds[code + 1] : bounds[code + 2]]
         if among is not None:
-            mask &= among
-        rows = np.flatnonzero(mask)
-        return rows, (texts.filter(pa.array(mask)) if len(rows) else None)
+            rows = rows[among[rows]]
+        return rows, (texts.take(pa.array(rows)) if len(rows) else None)
 
     for name in _DATE_KINDS:
         rows, subset = rows_of(name)
@@ -246,7 +306,8 @@ def classify(texts: pa.Array, *, kind: str | None = None) -> np.ndarray:
 
     The portable expressions decide, except for the rows that may fail a check the
     grammar cannot express (``_suspects``): those are asked of the exact path, so the
-    answer is ``parse_many``'s.  A large batch is split over threads (``threads``).
+    answer is ``parse_many``'s.  A large batch is split over threads (``threads``);
+    ``texts`` is a ``string``, ``large_string`` or ``string_view`` array.
     """
     entry = entry_of(kind)
     parts = map_slices(texts, lambda part: _classify(part, entry, kind), most=BATCH_ROWS)
@@ -284,7 +345,8 @@ def is_valid(texts: pa.Array, *, kind: str | None = None) -> np.ndarray:
     date kind by its fixed length and literal prefix (the calendar check runs on every
     such row, whichever rule matched it), a number that may pass 2**64-1 by a run of 20
     digits in any row the alternation matched; those rows go to the exact path.  A large
-    batch is split over threads (``threads``).
+    batch is split over threads (``threads``); ``texts`` is a ``string``,
+    ``large_string`` or ``string_view`` array.
     """
     entry = entry_of(kind)
     parts = map_slices(texts, lambda part: _is_valid(part, entry, kind), most=BATCH_ROWS)
@@ -316,7 +378,9 @@ def _others_valid(
     texts: pa.Array, codes: np.ndarray, others: tuple[tuple[str, str], ...], suspect: np.ndarray
 ) -> np.ndarray:
     """The rows no rule before ``others`` took that one of ``others`` matches, marking in
-    ``suspect`` those that may fail a check beyond the grammar."""
+    ``suspect`` those that may fail a check beyond the grammar.  Unless nearly all rows
+    are candidates, they are copied out once and checked there (masks and filters over
+    the candidates, not the batch)."""
     n = len(texts)
     length = _np(pc.fill_null(pc.binary_length(texts), -1))
     hints = [_fastpath.PORTABLE_KIND_HINTS[rule] for rule, _ in others]
@@ -328,25 +392,45 @@ def _others_valid(
     rows = np.flatnonzero(candidate)
     if 4 * len(rows) > 3 * n:
         matched = _np(pc.fill_null(pc.match_substring_regex(texts, union), False)) & candidate
-    else:
-        matched = np.zeros(n, bool)
-        if len(rows):
-            subset = texts.filter(pa.array(candidate))
-            matched[rows[_np(pc.match_substring_regex(subset, union))]] = True
+        _mark_suspects(texts, length, matched, others, hints, suspect)
+        return matched
+    matched = np.zeros(n, bool)
+    if len(rows):
+        subset = texts.filter(pa.array(candidate))
+        found = _np(pc.match_substring_regex(subset, union))
+        flagged = np.zeros(len(rows), bool)
+        _mark_suspects(subset, length[rows], found, others, hints, flagged)
+        matched[rows[found]] = True
+        suspect[rows[flagged]] = True
+    return matched
+
+
+def _mark_suspects(
+    texts: pa.Array,
+    length: np.ndarray,
+    matched: np.ndarray,
+    others: tuple[tuple[str, str], ...],
+    hints: list[tuple[int, int | None, str, str]],
+    suspect: np.ndarray,
+) -> None:
+    """Mark the ``matched`` rows that may fail a check beyond the grammar (``_others_valid``)."""
     for (rule, _), (shortest, longest, prefix, _) in zip(others, hints, strict=True):
         if rule not in _DATE_KINDS:
             continue
         assert shortest == longest, "a date kind of variable length"
         maybe = matched & (length == shortest)
-        if prefix:
-            maybe &= _np(pc.fill_null(pc.starts_with(texts, prefix), False))
         at = np.flatnonzero(maybe)
+        if not len(at):
+            continue
+        subset = texts.filter(pa.array(maybe))
+        if prefix:  # on these rows only (a pass over the whole column is ~20 ns a row)
+            keep = _np(pc.starts_with(subset, prefix))
+            at, subset = at[keep], subset.filter(pa.array(keep))
         if len(at):
             check = _KINDS[rule][0]
             assert check is not None
-            suspect[at[~check(texts.filter(pa.array(maybe)))]] = True
+            suspect[at[~check(subset)]] = True
     long = matched & (length > _MAX_U64_DIGITS)
     at = np.flatnonzero(long)
     if len(at):
         suspect[at[long_digit_runs(texts.filter(pa.array(long)))]] = True
-    return matched

@@ -73,9 +73,19 @@ def slices_of(n: int, threads: int, most: int) -> list[tuple[int, int]]:
 
 def map_slices(texts: pa.Array, work: Callable[[pa.Array], T], *, most: int) -> list[T]:
     """``work`` of each consecutive slice of ``texts``, in order: on several threads when
-    the batch has ``MIN_ROWS`` rows per thread, else one after the other in this one."""
+    the batch has ``MIN_ROWS`` rows per thread, else one after the other in this one.
+
+    ``work`` is given ``pa.string()`` slices: a slice of another string layout
+    (``large_string``, ``string_view``: Polars hands over views) is cast by the thread
+    that works on it."""
     threads = min(thread_count(), len(texts) // MIN_ROWS)
     slices = [texts.slice(start, length) for start, length in slices_of(len(texts), threads, most)]
+    if not pa.types.is_string(texts.type):
+        plain = work
+
+        def work(piece: pa.Array) -> T:
+            return plain(piece.cast(pa.string()))
+
     if threads <= 1 or len(slices) == 1:
         return [work(piece) for piece in slices]
     # A pool per batch, not one kept for the process: a thread costs ~0.1 ms to start,

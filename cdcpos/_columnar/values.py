@@ -51,32 +51,53 @@ from cdcpos._sort_bytes import (
 
 def _date_check(prefix: int) -> Callable[[pa.Array], np.ndarray]:
     def check(texts: pa.Array) -> np.ndarray:
-        return _date_fields(texts, prefix)[0]
+        return _calendar_ok(*_date_parts(texts, prefix))
 
     return check
 
 
-_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], np.int64)
+_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], np.int32)
 
 
-def _date_fields(texts: pa.Array, prefix: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(a real instant datetime accepts, epoch seconds, seconds of the day)."""
-    digits = _fixed(texts, prefix + 19)[:, prefix:].astype(np.int64) - 48
+def _date_parts(texts: pa.Array, prefix: int) -> list[np.ndarray]:
+    """Year, month, day, hour, minute, second of fixed-width texts (int32 columns)."""
+    # One contiguous row per digit position (a column of the byte matrix is strided).
+    digits = _fixed(texts, prefix + 19)[:, prefix:].T.astype(np.int32, order="C") - 48
 
     def number(start: int, width: int) -> np.ndarray:
-        value = np.zeros(len(digits), np.int64)
-        for column in range(start, start + width):
-            value = value * 10 + digits[:, column]
+        value: np.ndarray = digits[start]
+        for row in range(start + 1, start + width):
+            value = value * 10 + digits[row]
         return value
 
-    year, month, day = number(0, 4), number(5, 2), number(8, 2)
-    hour, minute, second = number(11, 2), number(14, 2), number(17, 2)
+    return [
+        number(start, width) for start, width in ((0, 4), (5, 2), (8, 2), (11, 2), (14, 2), (17, 2))
+    ]
+
+
+def _calendar_ok(
+    year: np.ndarray,
+    month: np.ndarray,
+    day: np.ndarray,
+    hour: np.ndarray,
+    minute: np.ndarray,
+    second: np.ndarray,
+) -> np.ndarray:
+    """A real instant datetime accepts."""
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_days = _DAYS[np.clip(month, 0, 12)] + (leap & (month == 2))
     # An hour 24 is left to the exact path: whether datetime accepts it depends on the
     # Python version.
-    ok = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
+    ok: np.ndarray = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
     ok &= (hour <= 23) & (minute <= 59) & (second <= 59)
+    return ok
+
+
+def _date_fields(texts: pa.Array, prefix: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a real instant datetime accepts, epoch seconds, seconds of the day)."""
+    parts = _date_parts(texts, prefix)
+    ok = _calendar_ok(*parts)
+    year, month, day, hour, minute, second = (part.astype(np.int64) for part in parts)
     # Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
     y = year - (month <= 2)
     era = np.floor_divide(y, 400)
