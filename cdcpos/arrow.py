@@ -1,7 +1,8 @@
 """Columns of positions as Arrow: ``cdcpos.arrow.parse`` (``pip install 'cdcpos[arrow]'``).
 
 ``parse(values)`` reads a column of strings (a pyarrow ``Array``/``ChunkedArray`` of
-``string``, ``large_string`` or ``string_view``, or any iterable of ``str``) and returns
+``string``, ``large_string`` or ``string_view``, or a dictionary of them, or any iterable
+of ``str``) and returns
 one ``pyarrow.StructArray`` row per input row; a null gives a null row.  Most rows are
 decided without a Python call per row: the kind by the grammar's portable expressions
 (RE2), the fields by string kernels.  The rows that path does not accept go through

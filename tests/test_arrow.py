@@ -297,6 +297,21 @@ def test_batches_larger_than_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cdcpos.arrow.parse(texts).equals(reference)
 
 
+def test_dictionary_encoded_text_is_read_as_its_text() -> None:
+    # A pandas category, Parquet read with read_dictionary: was a TypeError.
+    texts = [*corpus(40), "bad", None, *corpus(40)]
+    reference = cdcpos.arrow.parse(texts)
+    encoded = pa.array(texts).dictionary_encode()
+    assert cdcpos.arrow.parse(encoded).equals(reference)
+    assert cdcpos.arrow.parse(pa.chunked_array([encoded.slice(0, 41), encoded.slice(41)])).equals(
+        reference
+    )
+    large = pa.array(texts, pa.large_string()).dictionary_encode()
+    assert cdcpos.arrow.parse(large).equals(reference)
+    with pytest.raises(TypeError, match="or a dictionary of them"):
+        cdcpos.arrow.parse(pa.array([1, 2]).dictionary_encode())
+
+
 def test_wrong_input_types_are_type_errors() -> None:
     with pytest.raises(TypeError, match="int64"):
         cdcpos.arrow.parse(pa.array([1, 2]))

@@ -126,6 +126,27 @@ def test_lazy_frames_and_scan_parquet(tmp_path: Path) -> None:
     assert streamed.equals(eager)
 
 
+def test_categories_of_text_are_read_as_their_text() -> None:
+    texts = [*corpus(30), "bad", None, *corpus(30)]
+    plain = pl.DataFrame({"p": texts})
+    expected = plain.select(
+        pl.col("p").cdcpos.is_valid().alias("valid"),
+        pl.col("p").cdcpos.kind().alias("kind"),
+        pl.col("p").cdcpos.sort_key().alias("key"),
+        pl.col("p").cdcpos.parse().alias("parsed"),
+    )
+    categories = sorted({t for t in texts if t is not None})
+    for dtype in (pl.Categorical, pl.Enum(categories)):
+        frame = plain.with_columns(pl.col("p").cast(dtype))
+        got = frame.select(
+            pl.col("p").cdcpos.is_valid().alias("valid"),
+            pl.col("p").cdcpos.kind().alias("kind"),
+            pl.col("p").cdcpos.sort_key().alias("key"),
+            pl.col("p").cdcpos.parse().alias("parsed"),
+        )
+        assert got.equals(expected), dtype
+
+
 def test_options_and_errors() -> None:
     with pytest.raises(ValueError, match="unknown kind"):
         pl.col("p").cdcpos.kind("nope")
