@@ -95,6 +95,21 @@ def test_benchmark_runs_and_reports_every_figure() -> None:
         assert f"| {name} | {value:.2f} |" in rendered
 
 
+@pytest.mark.slow
+def test_strategies_benchmark_compares_with_from_regex() -> None:
+    from benchmarks import strategies as bench
+    from cdcpos.strategies import _grammar
+
+    # Inside, terminals are drawn by st.from_regex; outside, by the translation again.
+    with bench._drawn_by_from_regex():
+        assert "from_regex(" in repr(_grammar._terminal("POSTGRES_LSN"))
+    assert "from_regex(" not in repr(_grammar._terminal("POSTGRES_LSN"))
+    rows = bench.measure(examples=5, repeats=1)
+    assert [row["strategy"] for row in rows] == list(bench.SUBJECTS)
+    for row in rows:
+        assert math.isfinite(row["speed-up"]) and row["speed-up"] > 0, row
+
+
 def test_a_kept_cold_start_venv_is_rebuilt_when_the_package_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
