@@ -132,7 +132,7 @@ def _worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     command with :class:`WorkerLost`.  On a normal end or an error the workers get no
     new block and end on their own (the blocks already queued are at most ``2 * jobs``;
     killing a worker while it holds a queue's lock is what once left the command waiting
-    forever on a write error).  Only Ctrl-C kills them: the user asked to stop now.
+    forever on a write error).  Ctrl-C drops the blocks not started.
     """
     pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_worker_start)
     try:
@@ -145,23 +145,19 @@ def _worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
         pool.shutdown(wait=True)
         raise WorkerLost(_lost_workers(workers)) from None
     except KeyboardInterrupt:
+        # The blocks not handed to a worker yet are dropped; the workers end after the one
+        # each holds (a few milliseconds).  Killing them instead would risk what killing a
+        # lock holder did to Pool; a second Ctrl-C interrupts the wait.
         pool.shutdown(wait=False, cancel_futures=True)
-        _kill_workers(pool)
         raise
     finally:
         pool.shutdown(wait=True)
 
 
 def _processes(pool: ProcessPoolExecutor) -> list[Any]:
-    # The executor keeps its workers in ``_processes`` (CPython 3.8 to 3.14): no public
-    # way lists them.  Without it nothing is killed, and the workers end on their own.
+    # The executor keeps its workers in ``_processes`` (CPython 3.8 to 3.14; None once
+    # shut down): no public way lists them.  Without it the message names no cause.
     return list((getattr(pool, "_processes", None) or {}).values())
-
-
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    for process in _processes(pool):
-        with contextlib.suppress(OSError, ValueError):
-            process.kill()
 
 
 def _lost_workers(workers: list[Any]) -> str:
