@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import re._constants as re_constants  # type: ignore[import-not-found]  # no stubs; 3.11-3.13 have it
-import re._parser as re_parser  # type: ignore[import-not-found]
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
+from re import _parser as re_parser  # the standard library's own parser of re syntax
 from typing import Any
 
 from hypothesis import strategies as st
@@ -133,9 +132,9 @@ def _regex_strings(pattern: str) -> SearchStrategy[str]:
 
     ``st.from_regex`` draws such a run character by character, each a choice of its own
     (a checkpoint string took 118 choices); checkpoint and start-position strings draw
-    1.5 to 1.6 times as fast this way (``python -m benchmarks.strategies``).  Literals, classes of characters and ranges, groups,
-    alternatives and repeats are translated; anything else (a lookaround, a negated
-    class, a flag) is left to ``st.from_regex``.
+    1.5 to 1.6 times as fast this way (``python -m benchmarks.strategies``).  Literals,
+    classes of characters and ranges, groups, alternatives and repeats are translated;
+    anything else (a lookaround, a negated class, a flag) is left to ``st.from_regex``.
 
     >>> import re
     >>> from hypothesis import given, settings
@@ -165,35 +164,32 @@ def _sequence(items: Any) -> SearchStrategy[str] | None:
 
 def _alphabet(items: Any) -> str | None:
     """The characters of a class made of literals and ranges (None for anything else)."""
-    chars: set[str] = set()
-    for op, argument in items:
-        if op is re_constants.LITERAL:
-            chars.add(chr(argument))
-        elif op is re_constants.RANGE:
-            chars.update(map(chr, range(argument[0], argument[1] + 1)))
-        else:
-            return None
-    return "".join(sorted(chars))
+    from cdcpos._generate import _class_chars_of  # the portable expressions' reading
+
+    if any(op is re_parser.NEGATE for op, _ in items):
+        return None
+    codes = _class_chars_of(items)
+    return None if codes is None else "".join(map(chr, sorted(codes)))
 
 
 def _regex_node(op: Any, argument: Any) -> SearchStrategy[str] | None:
-    if op is re_constants.LITERAL:
+    if op is re_parser.LITERAL:
         return st.just(chr(argument))
-    if op is re_constants.IN:
+    if op is re_parser.IN:
         chars = _alphabet(argument)
         return None if chars is None else st.sampled_from(chars)
-    if op is re_constants.SUBPATTERN:
+    if op is re_parser.SUBPATTERN:
         _, add_flags, del_flags, items = argument
         return None if add_flags or del_flags else _sequence(items)
-    if op is re_constants.BRANCH:
+    if op is re_parser.BRANCH:
         alternatives = [_sequence(items) for items in argument[1]]
         if any(a is None for a in alternatives):
             return None
         return st.one_of(*alternatives)  # type: ignore[arg-type]
-    if op is re_constants.MAX_REPEAT:
+    if op is re_parser.MAX_REPEAT:
         least, most, items = argument
-        most = None if most is re_constants.MAXREPEAT else most
-        if len(items) == 1 and items[0][0] is re_constants.IN:
+        most = None if most is re_parser.MAXREPEAT else most
+        if len(items) == 1 and items[0][0] is re_parser.IN:
             chars = _alphabet(items[0][1])
             if chars is not None:
                 return st.text(chars, min_size=least, max_size=most)
