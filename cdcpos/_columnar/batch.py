@@ -54,10 +54,10 @@ def parse_batch(
     if engine is not None and not isinstance(engine, str):
         raise TypeError(f"engine must be a str, not {type(engine).__name__}")
     n = len(texts)
-    unreadable = unreadable_rows(texts)
+    refusals = unreadable_rows(texts)
+    unreadable = np.fromiter(refusals, np.int64, len(refusals))
     if len(unreadable):
         # Parsed as nulls; their answers come from the bytes (_unreadable_answers).
-        raw = texts.take(pa.array(unreadable)).cast(pa.binary()).to_pylist()
         hidden = np.zeros(n, bool)
         hidden[unreadable] = True
         texts = pc.if_else(pa.array(hidden), pa.scalar(None, pa.string()), texts)
@@ -96,7 +96,8 @@ def parse_batch(
         for child, column in _rows_to_children(answers).items():
             pieces[child].append((exact_rows, column))
     if len(unreadable):
-        for child, column in _rows_to_children(_unreadable_answers(raw, kind)).items():
+        answers = _unreadable_answers(refusals.values(), kind)
+        for child, column in _rows_to_children(answers).items():
             pieces[child].append((unreadable, column))
         null = null.copy()
         null[unreadable] = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -77,8 +78,9 @@ def _exact_rows(
     return rows
 
 
-def unreadable_rows(texts: pa.Array) -> np.ndarray:
-    """The rows of a ``pa.string()`` array whose bytes are not UTF-8.
+def unreadable_rows(texts: pa.Array) -> dict[int, tuple[str, str, int]]:
+    """The rows of a ``pa.string()`` array whose bytes are not UTF-8, each with how it
+    shows, why it is refused and where (``_errors.not_utf8``).
 
     Arrow checks UTF-8 where it converts, not where an array is put together from buffers
     (``Array.from_buffers``, ``view``, a writer that does not check): such a row reached
@@ -88,28 +90,31 @@ def unreadable_rows(texts: pa.Array) -> np.ndarray:
     """
     try:
         texts.validate(full=True)
-        return np.empty(0, np.int64)
+        return {}
     except pa.ArrowInvalid:
         texts.validate()  # offsets and lengths sound: a broken array raises, unread
     raw = texts.cast(pa.binary()).to_pylist()  # string -> binary checks nothing
-    return np.array(
-        [i for i, data in enumerate(raw) if data is not None and not_utf8(data) is not None],
-        np.int64,
-    )
+    refusals = {}
+    for row, data in enumerate(raw):
+        refused = None if data is None else not_utf8(data)
+        if refused is not None:
+            refusals[row] = refused
+    return refusals
 
 
-def _unreadable_answers(raw: list[bytes], kind: str | None) -> list[dict[str, Any]]:
+def _unreadable_answers(
+    refusals: Iterable[tuple[str, str, int]], kind: str | None
+) -> list[dict[str, Any]]:
     """The rows of texts that are not UTF-8, refused as the command line refuses a line
     that is not UTF-8 (the bytes shown as ``\\xNN``, the column in characters)."""
     field = ENTRY_FIELDS[_entry_of(kind)]
-    answers: list[dict[str, Any]] = []
-    for data in raw:
-        refused = not_utf8(data)
-        assert refused is not None, "a row of unreadable_rows"
-        shown, reason, column = refused
-        error = InvalidPosition(reason, field=field, text=shown, column=column)
-        answers.append({"valid": False, "error": str(error)})
-    return answers
+    return [
+        {
+            "valid": False,
+            "error": str(InvalidPosition(reason, field=field, text=shown, column=column)),
+        }
+        for shown, reason, column in refusals
+    ]
 
 
 def exact_struct(

@@ -88,14 +88,23 @@ def _split_lines_slowly(chunk: bytes, source: str, first_line: int) -> Block:
             text, problems[index] = _too_long_line(raw)
             texts.append(text)
             continue
-        refused = not_utf8(raw)
-        if refused is None:
-            texts.append(raw.decode("utf-8"))
-        else:
-            shown, reason, column = refused
-            texts.append(shown)
-            problems[index] = LineProblem("InvalidUtf8", reason, column)
+        text, problem = decoded(raw)
+        texts.append(text)
+        if problem is not None:
+            problems[index] = problem
     return Block(source, first_line, texts, problems)
+
+
+def decoded(raw: bytes) -> tuple[str, LineProblem | None]:
+    """A line's text; for bytes that are not UTF-8, how they show and the ``InvalidUtf8``
+    problem (``_errors.not_utf8``: the bad bytes as ``\\xNN``, the column in characters)."""
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError:
+        refused = not_utf8(raw)
+    assert refused is not None, "bytes that did not decode"
+    shown, reason, column = refused
+    return shown, LineProblem("InvalidUtf8", reason, column)
 
 
 _TOO_LONG = LineProblem(

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from cdcpos._errors import not_utf8
 from cdcpos.cli._common import Options, OutputError, UsageError
-from cdcpos.cli._input import Block, LineProblem, quote
+from cdcpos.cli._input import Block, LineProblem, decoded, quote
 
 __all__ = ["ParquetError", "ParquetWriter", "read_column"]
 
@@ -64,13 +63,13 @@ def _values(pyarrow: Any, column: Any, problems: dict[int, LineProblem]) -> list
         column = column.dictionary_decode()
     values: list[Any] = []
     for index, data in enumerate(column.cast(pyarrow.large_binary()).to_pylist()):
-        refused = None if data is None else not_utf8(data)
-        if refused is None:
-            values.append(None if data is None else data.decode("utf-8"))
-        else:
-            shown, reason, at = refused
-            values.append(shown)
-            problems[index] = LineProblem("InvalidUtf8", reason, at)
+        if data is None:
+            values.append(None)
+            continue
+        text, problem = decoded(data)
+        values.append(text)
+        if problem is not None:
+            problems[index] = problem
     return values
 
 
